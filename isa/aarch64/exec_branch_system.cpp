@@ -1,0 +1,284 @@
+// Branches, exception generation and return, hints, barriers, PSTATE and System register access,
+// cache maintenance (SYS), and AArch64 exception entry.
+#include "isa/aarch64/executor.h"
+#include "isa/aarch64/sysreg.h"
+
+namespace cmodx::isa {
+
+// ---- Exception entry -----------------------------------------------------------------------------
+
+namespace {
+
+// Vector offsets from VBAR_EL1 (Arm ARM D1.10.2).
+constexpr u64 kVectorCurrentElSp0 = 0x000;
+constexpr u64 kVectorCurrentElSpx = 0x200;
+constexpr u64 kVectorLowerElAarch64 = 0x400;
+constexpr u64 kVectorSync = 0x000;
+constexpr u64 kVectorIrq = 0x080;
+
+u64 vectorBase(const CpuState& s) {
+    if (s.el == 0) return kVectorLowerElAarch64;
+    return s.spsel ? kVectorCurrentElSpx : kVectorCurrentElSp0;
+}
+
+void enterEl1(CpuState& s, u64 vector_offset, u64 return_address) {
+    const u64 target = (s.vbar_el1 & ~u64{0x7ff}) + vectorBase(s) + vector_offset;
+    s.spsr_el1 = s.pstateAsSpsr();
+    s.elr_el1 = return_address;
+    s.selectStackPointer(1, true);
+    s.daif = kDaifD | kDaifA | kDaifI | kDaifF;
+    s.exclusive_valid = false;
+    s.pc = target;
+}
+
+} // namespace
+
+void takeSyncException(CpuState& s, const GuestException& ex) {
+    s.esr_el1 = ex.esr();
+    if (ex.far_valid) s.far_el1 = ex.far;
+    enterEl1(s, kVectorSync, ex.return_to_next ? s.pc + 4 : s.pc);
+}
+
+void takeIrq(CpuState& s) { enterEl1(s, kVectorIrq, s.pc); }
+
+// ---- Branches ------------------------------------------------------------------------------------
+
+void Executor::B_cond(Imm<19> imm19, Cond cond) {
+    if (conditionHolds(cond)) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
+}
+
+void Executor::B(Imm<26> imm26) { npc = s.pc + static_cast<u64>(imm26.signExtend() << 2); }
+
+void Executor::BL(Imm<26> imm26) {
+    s.x[30] = s.pc + 4;
+    npc = s.pc + static_cast<u64>(imm26.signExtend() << 2);
+}
+
+void Executor::BR(Reg Rn) { npc = X(Rn); }
+
+void Executor::BLR(Reg Rn) {
+    const u64 target = X(Rn);
+    s.x[30] = s.pc + 4;
+    npc = target;
+}
+
+void Executor::RET(Reg Rn) { npc = X(Rn); }
+
+void Executor::CBZ(bool sf, Imm<19> imm19, Reg Rt) {
+    if (R(sf, Rt) == 0) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
+}
+
+void Executor::CBNZ(bool sf, Imm<19> imm19, Reg Rt) {
+    if (R(sf, Rt) != 0) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
+}
+
+void Executor::TBZ(bool b5, Imm<5> b40, Imm<14> imm14, Reg Rt) {
+    const unsigned bit_pos = (b5 ? 32 : 0) | b40.value;
+    if (bit(X(Rt), bit_pos) == 0) npc = s.pc + static_cast<u64>(imm14.signExtend() << 2);
+}
+
+void Executor::TBNZ(bool b5, Imm<5> b40, Imm<14> imm14, Reg Rt) {
+    const unsigned bit_pos = (b5 ? 32 : 0) | b40.value;
+    if (bit(X(Rt), bit_pos) != 0) npc = s.pc + static_cast<u64>(imm14.signExtend() << 2);
+}
+
+void Executor::ERET() {
+    if (s.el == 0) undefined();
+    const u64 spsr = s.spsr_el1;
+    const u32 mode = spsr & 0x1f;
+    // Only AArch64 EL0t, EL1t and EL1h exist on this machine; anything else is an illegal
+    // exception return (PSTATE.IL), reported as an Illegal Execution State exception.
+    if (mode != 0b00000 && mode != 0b00100 && mode != 0b00101)
+        throw GuestException{ExceptionClass::IllegalState};
+    s.nzcv = static_cast<u32>(spsr) & 0xf0000000u;
+    s.daif = static_cast<u32>(spsr) & (kDaifD | kDaifA | kDaifI | kDaifF);
+    s.selectStackPointer(static_cast<u8>(mode >> 2), mode & 1);
+    npc = s.elr_el1;
+}
+
+// ---- Exception generation ------------------------------------------------------------------------
+
+void Executor::SVC(Imm<16> imm16) {
+    GuestException ex{ExceptionClass::Svc64, imm16.value};
+    ex.return_to_next = true;
+    throw ex;
+}
+
+void Executor::HVC(Imm<16> imm16) {
+    // No EL2 is implemented: HVC is the PSCI conduit at EL1 and UNDEFINED otherwise.
+    if (s.el == 0 || !plat.hypervisorCall(static_cast<u16>(imm16.value))) undefined();
+}
+
+void Executor::SMC(Imm<16>) { undefined(); } // no EL3
+
+void Executor::BRK(Imm<16> imm16) { throw GuestException{ExceptionClass::Brk64, imm16.value}; }
+
+void Executor::HLT(Imm<16> imm16) {
+    if (!plat.haltInstruction(static_cast<u16>(imm16.value))) undefined();
+}
+
+// ---- Hints and barriers --------------------------------------------------------------------------
+
+void Executor::NOP() {}
+void Executor::YIELD() {}
+void Executor::WFE() { plat.waitForEvent(); }
+void Executor::WFI() { plat.waitForInterrupt(); }
+void Executor::SEV() { plat.sendEvent(); }
+void Executor::SEVL() {}
+void Executor::HINT(Imm<4>, Imm<3>) {} // unallocated hints execute as NOP
+void Executor::CLREX() { s.exclusive_valid = false; }
+// Memory is sequentially consistent in this model, so barriers order nothing further.
+void Executor::DSB(Imm<4>) {}
+void Executor::DMB(Imm<4>) {}
+void Executor::ISB() {}
+
+// ---- PSTATE (MSR immediate) ----------------------------------------------------------------------
+
+void Executor::MSR_imm(Imm<3> op1, Imm<4> CRm, Imm<3> op2) {
+    const u32 field = op1.value << 3 | op2.value;
+    switch (field) {
+    case 0b000'101: // SPSel
+        if (s.el == 0) undefined();
+        s.selectStackPointer(s.el, CRm.bit(0));
+        return;
+    case 0b011'110: // DAIFSet
+        if (s.el == 0 && !(s.sctlr_el1 & (1u << 9))) undefined(); // SCTLR_EL1.UMA
+        s.daif |= (CRm.value << 6) & (kDaifD | kDaifA | kDaifI | kDaifF);
+        return;
+    case 0b011'111: // DAIFClr
+        if (s.el == 0 && !(s.sctlr_el1 & (1u << 9))) undefined();
+        s.daif &= ~(CRm.value << 6);
+        return;
+    default: undefined();
+    }
+}
+
+// ---- System instructions -------------------------------------------------------------------------
+
+void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
+    const u32 op = op1.value << 11 | CRn.value << 7 | CRm.value << 3 | op2.value;
+    constexpr auto sys = [](u32 o1, u32 n, u32 m, u32 o2) { return o1 << 11 | n << 7 | m << 3 | o2; };
+    const u64 addr = X(Rt);
+    const bool el0 = s.el == 0;
+    const bool uci = s.sctlr_el1 & (1u << 26); // EL0 may use DC CVAU/CIVAC/CVAC and IC IVAU
+    switch (op) {
+    case sys(0, 7, 1, 0): if (el0) undefined(); plat.cacheMaintenance(CacheOp::IcIalluis, 0); return;
+    case sys(0, 7, 5, 0): if (el0) undefined(); plat.cacheMaintenance(CacheOp::IcIallu, 0); return;
+    case sys(3, 7, 5, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::IcIvau, addr); return;
+    case sys(3, 7, 11, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::DcCvau, addr); return;
+    case sys(3, 7, 10, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::DcCvac, addr); return;
+    case sys(3, 7, 14, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::DcCivac, addr); return;
+    case sys(0, 7, 6, 1): if (el0) undefined(); plat.cacheMaintenance(CacheOp::DcIvac, addr); return;
+    case sys(0, 7, 6, 2):
+    case sys(0, 7, 10, 2):
+    case sys(0, 7, 14, 2): if (el0) undefined(); plat.cacheMaintenance(CacheOp::DcSetWay, addr); return;
+    case sys(3, 7, 4, 1): { // DC ZVA
+        if (el0 && !(s.sctlr_el1 & (1u << 14))) undefined(); // SCTLR_EL1.DZE
+        const u64 block = u64{4} << sysreg::kDczidEl0;
+        const u64 base = addr & ~(block - 1);
+        for (u64 a = base; a < base + block; a += 8) store<u64>(a, 0);
+        plat.cacheMaintenance(CacheOp::DcZva, base);
+        return;
+    }
+    default: break;
+    }
+    // TLB maintenance (TLBI ... at EL1, op1=0 CRn=8): accepted; translation is not modelled yet,
+    // so there is nothing to invalidate.
+    if (op1.value == 0 && CRn.value == 8 && !el0 &&
+        (CRm.value == 3 || CRm.value == 7) && op2.value != 4 && op2.value != 6)
+        return;
+    undefined();
+}
+
+void Executor::SYSL(Imm<3>, Imm<4>, Imm<4>, Imm<3>, Reg) { undefined(); }
+
+// ---- System register moves -----------------------------------------------------------------------
+
+namespace {
+bool accessibleAtEl0(u32 key, u64 sctlr) {
+    switch (key) {
+    case sysreg::NZCV:
+    case sysreg::TPIDR_EL0:
+    case sysreg::TPIDRRO_EL0:
+    case sysreg::DCZID_EL0: return true;
+    case sysreg::DAIF: return sctlr & (1u << 9);     // UMA
+    case sysreg::CTR_EL0: return sctlr & (1u << 15); // UCT
+    default: return false;
+    }
+}
+} // namespace
+
+void Executor::MRS(Imm<15> field, Reg Rt) {
+    const u32 key = sysreg::fromMoveField(field.value);
+    if (s.el == 0 && !accessibleAtEl0(key, s.sctlr_el1)) undefined();
+    u64 v;
+    switch (key) {
+    case sysreg::NZCV: v = s.nzcv; break;
+    case sysreg::DAIF: v = s.daif; break;
+    case sysreg::SPSel: v = s.spsel ? 1 : 0; break;
+    case sysreg::CurrentEL: v = u64{s.el} << 2; break;
+    case sysreg::SP_EL0: v = s.stackPointer(0); break;
+    case sysreg::ELR_EL1: v = s.elr_el1; break;
+    case sysreg::SPSR_EL1: v = s.spsr_el1; break;
+    case sysreg::ESR_EL1: v = s.esr_el1; break;
+    case sysreg::FAR_EL1: v = s.far_el1; break;
+    case sysreg::VBAR_EL1: v = s.vbar_el1; break;
+    case sysreg::SCTLR_EL1: v = s.sctlr_el1; break;
+    case sysreg::CPACR_EL1: v = s.cpacr_el1; break;
+    case sysreg::TPIDR_EL0: v = s.tpidr_el0; break;
+    case sysreg::TPIDRRO_EL0: v = s.tpidrro_el0; break;
+    case sysreg::TPIDR_EL1: v = s.tpidr_el1; break;
+    case sysreg::MIDR_EL1: v = sysreg::kMidrCortexA53; break;
+    case sysreg::MPIDR_EL1: v = s.mpidr_el1; break;
+    case sysreg::CTR_EL0: v = sysreg::kCtrEl0; break;
+    case sysreg::DCZID_EL0: v = sysreg::kDczidEl0; break;
+    // What this model implements: EL0 and EL1 in AArch64 only, no FP/AdvSIMD; LSE per profile.
+    case sysreg::ID_AA64PFR0_EL1: v = 0x00ff0011; break;
+    case sysreg::ID_AA64ISAR0_EL1: v = features.lse ? u64{2} << 20 : 0; break;
+    default: {
+        const auto r = plat.readSysReg(key);
+        if (!r) undefined();
+        v = *r;
+    }
+    }
+    setX(Rt, v);
+}
+
+void Executor::MSR_reg(Imm<15> field, Reg Rt) {
+    const u32 key = sysreg::fromMoveField(field.value);
+    if (s.el == 0 && (!accessibleAtEl0(key, s.sctlr_el1) || key == sysreg::TPIDRRO_EL0 ||
+                      key == sysreg::CTR_EL0 || key == sysreg::DCZID_EL0))
+        undefined();
+    const u64 v = X(Rt);
+    switch (key) {
+    case sysreg::NZCV: s.nzcv = static_cast<u32>(v) & 0xf0000000u; return;
+    case sysreg::DAIF: s.daif = static_cast<u32>(v) & (kDaifD | kDaifA | kDaifI | kDaifF); return;
+    case sysreg::SPSel: s.selectStackPointer(s.el, v & 1); return;
+    case sysreg::SP_EL0:
+        // Writing SP_EL0 while it is the current stack pointer is UNDEFINED.
+        if (s.el == 1 && !s.spsel) undefined();
+        s.stackPointer(0) = v;
+        return;
+    case sysreg::ELR_EL1: s.elr_el1 = v; return;
+    case sysreg::SPSR_EL1: s.spsr_el1 = v; return;
+    case sysreg::ESR_EL1: s.esr_el1 = v; return;
+    case sysreg::FAR_EL1: s.far_el1 = v; return;
+    case sysreg::VBAR_EL1: s.vbar_el1 = v & ~u64{0x7ff}; return;
+    case sysreg::SCTLR_EL1: s.sctlr_el1 = v; return;
+    case sysreg::CPACR_EL1: s.cpacr_el1 = v; return;
+    case sysreg::TPIDR_EL0: s.tpidr_el0 = v; return;
+    case sysreg::TPIDRRO_EL0: s.tpidrro_el0 = v; return;
+    case sysreg::TPIDR_EL1: s.tpidr_el1 = v; return;
+    case sysreg::CurrentEL:
+    case sysreg::MIDR_EL1:
+    case sysreg::MPIDR_EL1:
+    case sysreg::CTR_EL0:
+    case sysreg::DCZID_EL0:
+    case sysreg::ID_AA64PFR0_EL1:
+    case sysreg::ID_AA64ISAR0_EL1: undefined(); // read-only
+    default:
+        if (!plat.writeSysReg(key, v)) undefined();
+    }
+}
+
+} // namespace cmodx::isa

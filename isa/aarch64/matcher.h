@@ -1,0 +1,108 @@
+// Compile-time machinery that turns a decode-table bit pattern into a mask, an expected value
+// and a handler call with typed arguments (one argument per run of a letter, dynarmic-style).
+#pragma once
+
+#include "isa/aarch64/bits.h"
+
+#include <array>
+#include <tuple>
+#include <utility>
+
+namespace cmodx::isa::detail {
+
+template <FixedString P>
+consteval void checkPattern() {
+    static_assert(P.size() == 32, "a decode pattern must have exactly 32 characters");
+}
+
+constexpr bool isFieldChar(char c) { return c != '0' && c != '1' && c != '-'; }
+
+template <FixedString P>
+consteval u32 maskOf() {
+    checkPattern<P>();
+    u32 m = 0;
+    for (std::size_t i = 0; i < 32; ++i)
+        if (P[i] == '0' || P[i] == '1') m |= 1u << (31 - i);
+    return m;
+}
+
+template <FixedString P>
+consteval u32 expectOf() {
+    u32 e = 0;
+    for (std::size_t i = 0; i < 32; ++i)
+        if (P[i] == '1') e |= 1u << (31 - i);
+    return e;
+}
+
+struct Field {
+    u8 shift;
+    u8 width;
+};
+
+template <FixedString P>
+consteval std::size_t fieldCount() {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < 32; ++i)
+        if (isFieldChar(P[i]) && (i == 0 || P[i - 1] != P[i])) ++n;
+    return n;
+}
+
+// The letter runs of a pattern, in order of appearance (most significant first).
+template <FixedString P>
+consteval auto fieldsOf() {
+    std::array<Field, fieldCount<P>()> f{};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < 32;) {
+        if (!isFieldChar(P[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < 32 && P[j] == P[i]) ++j;
+        f[n++] = Field{static_cast<u8>(31 - (j - 1)), static_cast<u8>(j - i)};
+        i = j;
+    }
+    return f;
+}
+
+// Converts an extracted field to the handler's declared parameter type, checking at compile
+// time that the type fits the run's width (Reg = 5 bits, Cond = 4, bool = 1, Imm<N> = N).
+template <typename T, unsigned W>
+constexpr T fieldAs(u32 v) {
+    if constexpr (std::is_same_v<T, bool>) {
+        static_assert(W == 1, "a bool argument needs a one-bit field");
+        return v != 0;
+    } else if constexpr (std::is_same_v<T, Reg>) {
+        static_assert(W == 5, "a Reg argument needs a five-bit field");
+        return Reg{static_cast<u8>(v)};
+    } else if constexpr (std::is_same_v<T, Cond>) {
+        static_assert(W == 4, "a Cond argument needs a four-bit field");
+        return Cond{static_cast<u8>(v)};
+    } else {
+        static_assert(T::width == W, "Imm<N> width does not match the pattern's field width");
+        return T{v};
+    }
+}
+
+template <typename F>
+struct HandlerTraits;
+template <typename C, typename... A>
+struct HandlerTraits<void (C::*)(A...)> {
+    using Class = C;
+    using Args = std::tuple<A...>;
+};
+
+// Calls handler Fn on `self` with the fields of `insn` laid out by pattern P.
+template <auto Fn, FixedString P>
+inline void invoke(typename HandlerTraits<decltype(Fn)>::Class& self, u32 insn) {
+    using Args = typename HandlerTraits<decltype(Fn)>::Args;
+    constexpr auto fields = fieldsOf<P>();
+    static_assert(fields.size() == std::tuple_size_v<Args>,
+                  "handler arity differs from the number of fields in its pattern");
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (self.*Fn)(fieldAs<std::tuple_element_t<I, Args>, fields[I].width>(
+            (insn >> fields[I].shift) & static_cast<u32>(ones(fields[I].width)))...);
+    }(std::make_index_sequence<fields.size()>{});
+}
+
+} // namespace cmodx::isa::detail

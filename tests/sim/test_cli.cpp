@@ -1,0 +1,188 @@
+// End-to-end tests of `cmodx run` as a user runs it: console on stdout, documented exit codes,
+// clear errors for bad images, runaway guests and guests that cannot make progress.
+#include "sim/exit_codes.h"
+#include "sim/process.h"
+
+#include <elf.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace cmodx::sim {
+namespace {
+
+const std::string kCmodx = CMODX_BINARY;
+const std::string kWorkloads = CMODX_WORKLOAD_DIR;
+
+std::string workload(const std::string& name) { return kWorkloads + "/" + name + ".elf"; }
+
+ProcessResult cmodx(std::vector<std::string> args) {
+    args.insert(args.begin(), kCmodx);
+    auto r = runProcess(args, 120, /*capture_stderr=*/true);
+    if (!r) throw std::runtime_error("cannot start " + kCmodx);
+    return *r;
+}
+
+std::vector<std::uint8_t> readBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Writes `bytes` to a fresh file in the test's temporary directory.
+std::string writeTemp(const std::string& name, const std::vector<std::uint8_t>& bytes) {
+    const auto dir = std::filesystem::temp_directory_path() / "cmodx-cli-tests";
+    std::filesystem::create_directories(dir);
+    const auto path = dir / name;
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<long>(bytes.size()));
+    return path.string();
+}
+
+const char* kDemoConsole =
+    "Hello from a bare-metal AArch64 guest on the virt board.\n"
+    "primes below 200000: 17984\n"
+    "crc32(\"The quick brown fox jumps over the lazy dog\") = 414fa339\n"
+    "sorted 4096 values: min -499943 max 499931 weighted sum 1399427952051\n"
+    "fib(25) = 75025\n"
+    "Done.\n";
+
+TEST(RunCommand, DemoPrintsItsConsoleAndPowersOff) {
+    const ProcessResult r = cmodx({"run", workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
+    EXPECT_EQ(r.out, kDemoConsole);
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(RunCommand, DemoMatchesQemu) {
+    auto q = runProcess({"qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a53",
+                         "-m", "128M", "-display", "none", "-monitor", "none", "-serial", "stdio",
+                         "-kernel", workload("demo")},
+                        120);
+    if (!q && std::getenv("CMODX_ALLOW_NO_QEMU")) GTEST_SKIP() << "qemu-system-aarch64 missing";
+    ASSERT_TRUE(q) << "qemu-system-aarch64 not found (scripts/install-deps.sh installs it)";
+    EXPECT_EQ(q->exit_code, 0);
+    EXPECT_EQ(q->out, cmodx({"run", workload("demo")}).out);
+}
+
+TEST(RunCommand, StatsGoToStderrOnly) {
+    const ProcessResult r = cmodx({"run", "--stats", workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitPoweredOff);
+    EXPECT_EQ(r.out, kDemoConsole);
+    EXPECT_NE(r.err.find("instructions retired: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("MIPS"), std::string::npos) << r.err;
+}
+
+TEST(RunCommand, IsDeterministic) {
+    const ProcessResult a = cmodx({"run", "--stats", workload("demo")});
+    const ProcessResult b = cmodx({"run", "--stats", workload("demo")});
+    const auto count = [](const std::string& err) {
+        const auto p = err.find("instructions retired: ");
+        return err.substr(p, err.find('\n', p) - p);
+    };
+    EXPECT_EQ(a.out, b.out);
+    EXPECT_EQ(count(a.err), count(b.err));
+}
+
+TEST(RunCommand, UndefinedInstructionIsAGuestException) {
+    // The guest's own handler reports EC 0x00 (UNDEF) and EC 0x3c (BRK #0x42) with ELR pointing
+    // at the faulting instruction, then resumes after it.
+    const ProcessResult r = cmodx({"run", workload("test_undef")});
+    EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
+    EXPECT_EQ(r.out, "EC=00 0000 18\nAEC=3c 0042 24\nB\n");
+}
+
+TEST(RunCommand, GuestWithoutVectorsIsReportedAsWedged) {
+    const ProcessResult r = cmodx({"run", workload("test_no_vectors")});
+    EXPECT_EQ(r.exit_code, kExitGuestWedged);
+    EXPECT_NE(r.err.find("exception loop"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("VBAR_EL1 0x0"), std::string::npos) << r.err;
+}
+
+TEST(RunCommand, RunawayGuestStopsAtTheInstructionLimit) {
+    const ProcessResult r = cmodx({"run", "--max-insns", "100000", workload("test_spin")});
+    EXPECT_EQ(r.exit_code, kExitLimit);
+    EXPECT_NE(r.err.find("instruction limit reached: 100000 instructions"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(RunCommand, UsageErrorsHaveTheirOwnExitCode) {
+    EXPECT_EQ(cmodx({"run", "--no-such-option", workload("demo")}).exit_code, kExitUsage);
+    EXPECT_EQ(cmodx({"run"}).exit_code, kExitUsage);
+    EXPECT_EQ(cmodx({"frobnicate"}).exit_code, kExitUsage);
+    EXPECT_EQ(cmodx({"run", "--cpu", "pentium", workload("demo")}).exit_code, kExitUsage);
+    EXPECT_EQ(cmodx({"run", "--max-insns", "lots", workload("demo")}).exit_code, kExitUsage);
+    const ProcessResult help = cmodx({"run", "--help"});
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_NE(help.out.find("--max-insns"), std::string::npos);
+}
+
+// ---- Bad images ----------------------------------------------------------------------------------
+
+struct BadImage {
+    const char* name;
+    std::function<void(std::vector<std::uint8_t>&)> corrupt;
+    const char* message; // expected in stderr
+};
+
+Elf64_Ehdr& header(std::vector<std::uint8_t>& b) { return *reinterpret_cast<Elf64_Ehdr*>(b.data()); }
+Elf64_Phdr& firstLoad(std::vector<std::uint8_t>& b) {
+    auto& eh = header(b);
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        auto* ph = reinterpret_cast<Elf64_Phdr*>(b.data() + eh.e_phoff + i * sizeof(Elf64_Phdr));
+        if (ph->p_type == PT_LOAD) return *ph;
+    }
+    throw std::runtime_error("no PT_LOAD");
+}
+
+class BadImages : public ::testing::TestWithParam<BadImage> {};
+
+TEST_P(BadImages, AreRejectedWithAClearErrorAndExitCode3) {
+    std::vector<std::uint8_t> bytes = readBytes(workload("demo"));
+    ASSERT_GT(bytes.size(), sizeof(Elf64_Ehdr));
+    GetParam().corrupt(bytes);
+    const std::string path = writeTemp(std::string(GetParam().name) + ".elf", bytes);
+    const ProcessResult r = cmodx({"run", path});
+    EXPECT_EQ(r.exit_code, kExitBadImage) << r.err;
+    EXPECT_NE(r.err.find(GetParam().message), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    RunCommand, BadImages,
+    ::testing::Values(
+        BadImage{"empty", [](auto& b) { b.clear(); }, "not an ELF file"},
+        BadImage{"text", [](auto& b) { b.assign({'h', 'e', 'l', 'l', 'o', '\n'}); },
+                 "not an ELF file"},
+        BadImage{"truncated_header", [](auto& b) { b.resize(40); }, "truncated ELF header"},
+        BadImage{"truncated_segments", [](auto& b) { b.resize(300); }, "truncated ELF file"},
+        BadImage{"x86_64", [](auto& b) { header(b).e_machine = EM_X86_64; }, "not AArch64"},
+        BadImage{"elf32", [](auto& b) { b[EI_CLASS] = ELFCLASS32; }, "not a 64-bit ELF"},
+        BadImage{"big_endian", [](auto& b) { b[EI_DATA] = ELFDATA2MSB; }, "not a little-endian"},
+        BadImage{"relocatable", [](auto& b) { header(b).e_type = ET_REL; },
+                 "not an executable"},
+        BadImage{"phdrs_beyond_end", [](auto& b) { header(b).e_phoff = 1u << 30; },
+                 "program headers lie beyond its end"},
+        BadImage{"segment_outside_ram",
+                 [](auto& b) {
+                     firstLoad(b).p_paddr = 0x1000;
+                     firstLoad(b).p_vaddr = 0x1000;
+                 },
+                 "outside RAM"},
+        BadImage{"segment_overlapping_mmio",
+                 [](auto& b) { firstLoad(b).p_paddr = 0x09000000; }, "outside RAM"},
+        BadImage{"entry_outside_ram", [](auto& b) { header(b).e_entry = 0x10; },
+                 "entry point 0x10"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(RunCommand, MissingImageFileIsABadImage) {
+    const ProcessResult r = cmodx({"run", "/nonexistent/image.elf"});
+    EXPECT_EQ(r.exit_code, kExitBadImage);
+    EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
+}
+
+} // namespace
+} // namespace cmodx::sim

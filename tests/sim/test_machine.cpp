@@ -1,0 +1,197 @@
+// The machine in-process: guest code assembled with LLVM MC, loaded into RAM, run, and its
+// architectural state inspected.
+#include "sim/machine.h"
+#include "tests/support/assembler.h"
+
+#include <gtest/gtest.h>
+
+namespace cmodx::sim {
+namespace {
+
+using test::assemble;
+
+constexpr u64 kCode = kRamBase + 0x1000;
+constexpr u64 kVectors = kRamBase + 0x10000;
+
+struct Guest {
+    std::string console;
+    Machine machine;
+
+    explicit Guest(const std::string& text, isa::Features f = {})
+        : machine(MachineConfig{.ram_size = 1 << 20, .features = f},
+                  [this](char c) { console.push_back(c); }) {
+        const auto code = assemble(text, kCode);
+        machine.memory().writeBytes(kCode, code.data(), code.size());
+        state().pc = kCode;
+    }
+    // Vectors whose synchronous handler (current EL, SPx) powers the machine off.
+    void installPowerOffVectors() {
+        const auto v = assemble(R"(
+            .rept 4
+            b .
+            .balign 128
+            .endr
+            movz x0, #0x0008
+            movk x0, #0x8400, lsl #16
+            hvc #0
+        )",
+                                kVectors);
+        machine.memory().writeBytes(kVectors, v.data(), v.size());
+        state().vbar_el1 = kVectors;
+    }
+    isa::CpuState& state() { return machine.core(0).state(); }
+    StopReason run(u64 limit = 1'000'000) { return machine.run(limit); }
+};
+
+const char* kPowerOff = R"(
+    movz x0, #0x0008
+    movk x0, #0x8400, lsl #16
+    hvc #0
+)";
+
+TEST(Machine, PsciSystemOffStopsTheRun) {
+    Guest g(std::string("mov x1, #7\n") + kPowerOff);
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().x[1], 7u);
+    EXPECT_EQ(g.machine.instructionsRetired(), 4u);
+}
+
+TEST(Machine, PsciVersionAnswersAndUnknownPsciCallsAreNotSupported) {
+    Guest g(std::string(R"(
+        movz x0, #0x0000
+        movk x0, #0x8400, lsl #16
+        hvc #0
+        mov x20, x0
+        movz x0, #0x001f
+        movk x0, #0x8400, lsl #16
+        hvc #0
+        mov x21, x0
+    )") + kPowerOff);
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().x[20], 0x10001u);
+    EXPECT_EQ(g.state().x[21], ~u64{0});
+}
+
+TEST(Machine, UartBytesReachTheConsole) {
+    Guest g(std::string(R"(
+        movz x1, #0x0900, lsl #16
+        mov w2, #'o'
+        strb w2, [x1]
+        mov w2, #'k'
+        str w2, [x1]
+    )") + kPowerOff);
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.console, "ok");
+}
+
+TEST(Machine, NonPsciHvcIsUndefined) {
+    Guest g("mov x0, #1\nhvc #0\n");
+    g.installPowerOffVectors();
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().esr_el1 >> 26, 0x00u); // EC = unknown (UNDEFINED)
+    EXPECT_EQ(g.state().elr_el1, kCode + 4);
+}
+
+TEST(Machine, SvcTakesTheSynchronousVectorWithReturnAddressAfterIt) {
+    Guest g("svc #0x1234\n");
+    g.installPowerOffVectors();
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().esr_el1, (u64{0x15} << 26) | (1u << 25) | 0x1234);
+    EXPECT_EQ(g.state().elr_el1, kCode + 4);
+    EXPECT_EQ(g.state().spsr_el1 & 0xf, 0x5u); // came from EL1h
+}
+
+TEST(Machine, AccessToUnmappedAddressIsADataAbort) {
+    Guest g("movz x1, #0x0100, lsl #16\nldr x2, [x1, #8]\n");
+    g.installPowerOffVectors();
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().esr_el1 >> 26, 0x25u);       // data abort, same EL
+    EXPECT_EQ(g.state().esr_el1 & 0x3f, 0x10u);      // synchronous external abort
+    EXPECT_EQ(g.state().far_el1, 0x01000008u);
+    EXPECT_EQ(g.state().elr_el1, kCode + 4);
+}
+
+TEST(Machine, UnalignedExclusiveIsAnAlignmentFault) {
+    Guest g("movz x1, #0x4000, lsl #16\nadd x1, x1, #0x801\nldxr x2, [x1]\n");
+    g.installPowerOffVectors();
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().esr_el1 >> 26, 0x25u);
+    EXPECT_EQ(g.state().esr_el1 & 0x3f, 0x21u); // alignment fault
+    EXPECT_EQ(g.state().far_el1, 0x40000801u);
+}
+
+TEST(Machine, LseIsUndefinedOnCortexA53AndWorksOnMax) {
+    const std::string text = std::string(R"(
+        movz x1, #0x4000, lsl #16
+        add x1, x1, #0x800
+        mov x2, #5
+        str x2, [x1]
+        mov x3, #3
+        ldadd x3, x4, [x1]
+        ldr x5, [x1]
+    )") + kPowerOff;
+    Guest a53(text);
+    a53.installPowerOffVectors();
+    EXPECT_EQ(a53.run(), StopReason::PoweredOff);
+    EXPECT_EQ(a53.state().esr_el1 >> 26, 0x00u);
+    EXPECT_EQ(a53.state().elr_el1, kCode + 20);
+
+    Guest max(text, isa::Features{.lse = true});
+    EXPECT_EQ(max.run(), StopReason::PoweredOff);
+    EXPECT_EQ(max.state().x[4], 5u);
+    EXPECT_EQ(max.state().x[5], 8u);
+}
+
+TEST(Machine, StoresToCodeAreSeenByLaterFetches) {
+    // Until the timing model makes instruction fetch non-coherent, cmodx behaves like QEMU:
+    // a store over an instruction that was already decoded takes effect at once.
+    Guest g(std::string(R"(
+        mov x5, #0
+        adr x1, patched
+        ldr w2, replacement
+        mov x6, #2
+    loop:
+    patched:
+        add x5, x5, #1
+        str w2, [x1]
+        subs x6, x6, #1
+        b.ne loop
+        b done
+    replacement:
+        add x5, x5, #100
+    done:
+    )") + kPowerOff);
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().x[5], 101u); // first pass: +1 (old word), second: +100 (new word)
+}
+
+TEST(Machine, ExceptionLoopIsDetectedAndExplained) {
+    Guest g(".inst 0x00000000\n");
+    g.state().vbar_el1 = 0x0; // nothing is mapped there
+    EXPECT_EQ(g.run(), StopReason::GuestWedged);
+    EXPECT_NE(g.machine.stopMessage().find("exception loop"), std::string::npos);
+}
+
+TEST(Machine, InstructionBudgetStopsARunawayGuest) {
+    Guest g("loop: add x0, x0, #1\nb loop\n");
+    EXPECT_EQ(g.run(1001), StopReason::None);
+    EXPECT_EQ(g.machine.instructionsRetired(), 1001u);
+    EXPECT_EQ(g.state().x[0], 501u);
+    EXPECT_EQ(g.run(1), StopReason::None); // resumable
+    EXPECT_EQ(g.machine.instructionsRetired(), 1002u);
+}
+
+TEST(DecodeCache, InvalidateDropsOnlyTheRange) {
+    isa::DecodeCache cache(8);
+    for (u64 pc = 0x1000; pc < 0x1000 + 64 * 4; pc += 4) cache.slot(pc) = {pc, nullptr, 0};
+    cache.invalidate(0x1010, 8);
+    EXPECT_EQ(cache.slot(0x100c).tag, 0x100cu);
+    EXPECT_EQ(cache.slot(0x1010).tag, isa::DecodeCache::kInvalid);
+    EXPECT_EQ(cache.slot(0x1014).tag, isa::DecodeCache::kInvalid);
+    EXPECT_EQ(cache.slot(0x1018).tag, 0x1018u);
+    cache.invalidateAll();
+    EXPECT_EQ(cache.slot(0x100c).tag, isa::DecodeCache::kInvalid);
+}
+
+} // namespace
+} // namespace cmodx::sim

@@ -1,0 +1,36 @@
+// In-process AArch64 assembler and disassembler for tests, built on the LLVM MC library
+// (llvm-14-dev). Tests write instructions as assembly text; nothing shells out.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cmodx::test {
+
+struct AssemblyError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct AssemblerOptions {
+    // Extra target features, LLVM spelling (e.g. "+lse").
+    std::string features = "+lse";
+};
+
+// Assembles `text` (GNU syntax, one or more lines, labels allowed) as if placed at `base`.
+// Returns the little-endian bytes of the .text section. PC-relative references to labels in
+// the same text are resolved; anything needing a relocation is an AssemblyError.
+std::vector<std::uint8_t> assemble(std::string_view text, std::uint64_t base = 0,
+                                   const AssemblerOptions& options = {});
+
+// Assembles exactly one instruction and returns its 32-bit encoding.
+std::uint32_t assembleOne(std::string_view instruction, const AssemblerOptions& options = {});
+
+// LLVM's own disassembly of one word (an independent second opinion next to Capstone);
+// nullopt when LLVM does not decode it as a valid instruction for `features`.
+std::optional<std::string> llvmDisassemble(std::uint32_t word, std::string_view features = "+lse");
+
+} // namespace cmodx::test
