@@ -28,7 +28,7 @@ LoadedImage loadElf(const std::vector<u8>& image, PhysicalMemory& memory) {
     Elf64_Ehdr eh;
     std::memcpy(&eh, image.data(), sizeof eh);
     if (eh.e_machine != EM_AARCH64)
-        throw ImageError(fmt::format("ELF machine is {} , not AArch64 (183)", eh.e_machine));
+        throw ImageError(fmt::format("ELF machine is {}, not AArch64 (183)", eh.e_machine));
     if (eh.e_type != ET_EXEC) throw ImageError("ELF file is not an executable (ET_EXEC)");
     if (eh.e_phnum == 0) throw ImageError("ELF file has no program headers");
     if (eh.e_phentsize != sizeof(Elf64_Phdr))

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace cmodx::sim {
 
 using isa::ExceptionClass;
@@ -34,6 +36,7 @@ Core::Core(Machine& machine, unsigned index)
                            machine.memory().ramSize(), machine.memory().codePages()},
             machine.config().features) {
     state_.mpidr_el1 = 0x8000'0000u | index;
+    exec_.dcache = &dcache_;
 }
 
 void Core::fill(isa::DecodeCache::Entry& entry, u64 pc) {
@@ -60,20 +63,20 @@ void Core::fill(isa::DecodeCache::Entry& entry, u64 pc) {
     entry = {pc, d.fn, word};
 }
 
+// Longest run of instructions one chain of threaded dispatch executes (see retireAndContinue).
+constexpr u64 kMaxChain = 256;
+
 u64 Core::runBlock(u64 budget) {
     const u64 start = state_.retired;
     const u64 end = start + budget;
-    while (state_.retired < end) {
+    while (state_.retired < end && machine_.stopReason() == StopReason::None) {
         const u64 pc = state_.pc;
         isa::DecodeCache::Entry& e = dcache_.slot(pc);
         if (e.tag != pc) [[unlikely]]
             fill(e, pc);
         exec_.npc = pc + 4;
-        e.fn(exec_, e.insn);
-        state_.pc = exec_.npc;
-        ++state_.retired;
-        if (machine_.stopReason() != StopReason::None) [[unlikely]]
-            break;
+        exec_.chain_left = std::min(end - state_.retired, kMaxChain);
+        e.fn(exec_, e.insn); // retires this and possibly following instructions
     }
     return state_.retired - start;
 }
@@ -173,6 +176,7 @@ void Machine::requestStop(StopReason reason, std::string message) {
     if (stop_ != StopReason::None) return;
     stop_ = reason;
     stop_message_ = std::move(message);
+    for (auto& c : cores_) c->endChain();
 }
 
 void Machine::invalidateCode(u64 addr, u64 len) {

@@ -44,6 +44,8 @@ public:
     const isa::CpuState& state() const { return state_; }
     isa::DecodeCache& decodeCache() { return dcache_; }
     unsigned index() const { return index_; }
+    // Ends the current chain of threaded dispatch after the executing instruction.
+    void endChain() { exec_.endChain(); }
 
     // Executes up to `budget` instructions; returns how many retired. Stops early when the
     // machine has a stop reason.

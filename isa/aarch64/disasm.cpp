@@ -38,8 +38,10 @@ std::optional<std::string> Disassembler::text(u32 word, u64 pc) const {
 
     std::string s = insn->mnemonic;
     std::string_view ops = insn->op_str;
-    while (!ops.empty() && ops.front() == ' ') ops.remove_prefix(1);
-    while (!ops.empty() && ops.back() == ' ') ops.remove_suffix(1);
+    while (!ops.empty() && ops.front() == ' ')
+        ops.remove_prefix(1);
+    while (!ops.empty() && ops.back() == ' ')
+        ops.remove_suffix(1);
     if (!ops.empty()) {
         s += ' ';
         s += ops;

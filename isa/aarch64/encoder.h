@@ -56,10 +56,10 @@ constexpr u32 hvc(u32 imm16) { return 0xd4000002 | detail::imm16(imm16) << 5; }
 constexpr u32 svc(u32 imm16) { return 0xd4000001 | detail::imm16(imm16) << 5; }
 
 // Barriers and cache maintenance, as needed after writing code.
-constexpr u32 isb() { return 0xd5033fdf; }                                    // ISB SY
-constexpr u32 dsbIsh() { return 0xd5033b9f; }                                 // DSB ISH
-constexpr u32 dcCvau(unsigned xt) { return 0xd50b7b20 | detail::reg(xt); }    // DC CVAU, Xt
-constexpr u32 icIvau(unsigned xt) { return 0xd50b7520 | detail::reg(xt); }    // IC IVAU, Xt
+constexpr u32 isb() { return 0xd5033fdf; }                                 // ISB SY
+constexpr u32 dsbIsh() { return 0xd5033b9f; }                              // DSB ISH
+constexpr u32 dcCvau(unsigned xt) { return 0xd50b7b20 | detail::reg(xt); } // DC CVAU, Xt
+constexpr u32 icIvau(unsigned xt) { return 0xd50b7520 | detail::reg(xt); } // IC IVAU, Xt
 
 // RET Xn (RET alone is RET X30).
 constexpr u32 ret(unsigned xn = 30) { return 0xd65f0000 | detail::reg(xn) << 5; }

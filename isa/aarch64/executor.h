@@ -82,6 +82,8 @@ constexpr std::array<u16, 16> makeConditionTable() {
 } // namespace detail
 inline constexpr std::array<u16, 16> kConditionTable = detail::makeConditionTable();
 
+class DecodeCache;
+
 class Executor {
 public:
     Executor(CpuState& state, Platform& platform, RamWindow ram, Features features)
@@ -94,6 +96,14 @@ public:
 
     // Address of the next instruction; set to PC + 4 before each handler runs.
     u64 npc = 0;
+
+    // Threaded dispatch: after a handler completes, its trampoline commits the PC, counts the
+    // instruction and jumps straight to the next instruction's handler if that is decoded,
+    // until `chain_left` runs out. The core's run loop sets both; endChain() stops a chain
+    // after the current instruction (used when the machine must stop).
+    DecodeCache* dcache = nullptr;
+    u64 chain_left = 0;
+    void endChain() { chain_left = 1; }
 
     // ---- Register access (the Arm ARM's X[], W[] and SP[]) ------------------------------------
     u64 X(Reg r) const { return r.isR31() ? 0 : s.x[r.index]; }
