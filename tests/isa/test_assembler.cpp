@@ -56,9 +56,9 @@ TEST(Assembler, BaseAddressResolvesPageRelativeReferences) {
                                 base);
     const auto w = words(bytes);
     ASSERT_GE(w.size(), 5u);
-    const std::uint64_t target = base + 8; // 0x40001000
+    const std::uint64_t target = base + 8;     // 0x40001000
     EXPECT_EQ(w[0], 0x90000000u | (1u << 29)); // adrp x0, one page up (immlo = 1)
-    EXPECT_EQ(w[1], 0x91000000u);               // add x0, x0, #0 (target & 0xfff == 0)
+    EXPECT_EQ(w[1], 0x91000000u);              // add x0, x0, #0 (target & 0xfff == 0)
     // The literal pool follows the code, 8-byte aligned.
     std::uint64_t pooled = 0;
     std::memcpy(&pooled, bytes.data() + bytes.size() - 8, 8);
@@ -66,6 +66,17 @@ TEST(Assembler, BaseAddressResolvesPageRelativeReferences) {
 
     // The same text at base 0 points ADRP at page 0.
     EXPECT_EQ(words(assemble("adrp x0, t\nt: nop\n", 0))[0], 0x90000000u);
+}
+
+TEST(Assembler, CallsToGlobalLabelsAreResolved) {
+    // A call to a .globl symbol leaves an R_AARCH64_CALL26 in the object; it is applied here.
+    const auto w = words(assemble("    .globl f\n"
+                                  "    bl f\n"
+                                  "    nop\n"
+                                  "f:  ret\n",
+                                  0x80000000));
+    ASSERT_EQ(w.size(), 3u);
+    EXPECT_EQ(w[0], 0x94000002u); // bl #8
 }
 
 TEST(Assembler, FeatureStringControlsExtensions) {

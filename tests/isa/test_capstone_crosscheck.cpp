@@ -1,11 +1,11 @@
 // Differential check of our decoder against two independent disassemblers.
 //
-// CapstoneCrossCheck: over a million words (half uniform random, half drawn from the table's own
+// CapstoneCrossCheck: four million words (half uniform random, half drawn from the table's own
 // patterns, some with one fixed bit flipped to probe the edges of each encoding) are decoded by
 // Capstone 4 and by Decoder(Features{lse=false}) -- the ARMv8.0 cortex-a53 profile, which is what
 // Capstone 4 knows (it has no FEAT_LSE). A word is "implemented" on Capstone's side when Capstone
 // decodes it and it is not in a family cmodx deliberately leaves out (FP/SIMD and the others
-// listed below). Whenever exactly one side says implemented, LLVM (v8.0, -lse) arbitrates:
+// listed below). Whenever exactly one side says implemented, LLVM (v8.0: -lse) arbitrates:
 //   - LLVM agrees with us            -> a known Capstone 4 discrepancy: counted, not a failure;
 //   - LLVM agrees with Capstone      -> FAILURE (the table is wrong), unless the only difference
 //     is in bits the table marks '-' (the Arm ARM's "should be" bits, which a64.inc ignores by
@@ -52,6 +52,7 @@ constexpr std::string_view kLlvmV80Lse = "+lse,+el3";
 // Instructions both disassemblers know but the integer ARMv8.0 (+LSE) profile leaves out. Any
 // instruction with an FP/SIMD register operand (B/H/S/D/Q/V) is also left out: that covers FP,
 // Advanced SIMD, crypto (AES/SHA) and FP/SIMD loads and stores.
+// clang-format off
 constexpr std::string_view kNotImplementedMnemonics[] = {
     // FEAT_CRC32 (optional in ARMv8.0): general-purpose registers only, so listed by name.
     "crc32b", "crc32h", "crc32w", "crc32x", "crc32cb", "crc32ch", "crc32cw", "crc32cx",
@@ -61,11 +62,12 @@ constexpr std::string_view kNotImplementedMnemonics[] = {
     "udf",
     // Pointer authentication outside the HINT space (FEAT_PAuth, v8.3). The HINT-space forms
     // (PACIASP, AUTIASP, XPACLRI, ...) are NOPs on v8.0 and are implemented as HINT.
-    "pacia", "pacib", "pacda", "pacdb", "paciza", "pacizb", "pacdza", "pacdzb", "autia",
-    "autib", "autda", "autdb", "autiza", "autizb", "autdza", "autdzb", "xpaci", "xpacd",
-    "pacga", "braa", "brab", "braaz", "brabz", "blraa", "blrab", "blraaz", "blrabz", "retaa",
-    "retab", "eretaa", "eretab", "ldraa", "ldrab",
+    "pacia", "pacib", "pacda", "pacdb", "paciza", "pacizb", "pacdza", "pacdzb",
+    "autia", "autib", "autda", "autdb", "autiza", "autizb", "autdza", "autdzb",
+    "xpaci", "xpacd", "pacga", "braa", "brab", "braaz", "brabz", "blraa", "blrab", "blraaz",
+    "blrabz", "retaa", "retab", "eretaa", "eretab", "ldraa", "ldrab",
 };
+// clang-format on
 
 bool isNotImplementedMnemonic(std::string_view m) {
     for (std::string_view n : kNotImplementedMnemonics)
@@ -80,7 +82,8 @@ bool isFpSimdRegisterToken(std::string_view t) {
         return false;
     std::size_t i = 1;
     unsigned n = 0;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') n = n * 10 + (t[i++] - '0');
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9')
+        n = n * 10 + (t[i++] - '0');
     if (i == 1 || n > 31) return false;
     return i == t.size() || t[i] == '.' || t[i] == '[';
 }
@@ -192,7 +195,7 @@ private:
     cs_insn* insn_ = nullptr;
 };
 
-// ---- Sampling -------------------------------------------------------------------------------------
+// ---- Sampling ----------------------------------------------------------------------------------
 // Words for the check: uniform random, or a random INST line's pattern with random field bits,
 // optionally with one fixed bit flipped (the encodings next door).
 class WordSource {
@@ -242,7 +245,8 @@ public:
         std::string s;
         for (const auto& [key, f] : groups_) {
             s += fmt::format("    {} x{}\n", key, f.count);
-            for (const std::string& e : f.examples) s += fmt::format("        {}\n", e);
+            for (const std::string& e : f.examples)
+                s += fmt::format("        {}\n", e);
         }
         return s;
     }
@@ -279,8 +283,8 @@ bool onlyShouldBeBitsDiffer(const Decoder& decoder, const Encoding& e, u32 word,
 // The three-way comparison shared by both tests.
 struct Comparison {
     Findings failures;
-    Findings arbitrated;  // LLVM sided with our decoder
-    Findings should_be;   // differ only in should-be bits the table ignores by design
+    Findings arbitrated; // LLVM sided with our decoder
+    Findings should_be;  // differ only in should-be bits the table ignores by design
 };
 
 void arbitrate(Comparison& c, const Decoder& decoder, u32 word, bool ours,
@@ -295,10 +299,12 @@ void arbitrate(Comparison& c, const Decoder& decoder, u32 word, bool ours,
     const std::string key = ours ? fmt::format("we decode {}", e->id)
                                  : fmt::format("we say UNDEFINED, {} \"{}\"", other_name,
                                                other_text.substr(0, other_text.find(' ')));
-    if (llvm_impl == ours) c.arbitrated.add(key, example);
+    if (llvm_impl == ours)
+        c.arbitrated.add(key, example);
     else if (ours && onlyShouldBeBitsDiffer(decoder, *e, word, llvm_features))
         c.should_be.add(key, example);
-    else c.failures.add(key, example);
+    else
+        c.failures.add(key, example);
 }
 
 TEST(CapstoneCrossCheck, RandomAndPatternGuidedWords) {
@@ -381,13 +387,16 @@ TEST(LlvmCrossCheck, PatternGuidedWordsWithLse) {
             continue;
         }
         const isa::Encoding* e = decoder.decode(word).encoding;
-        const std::string example = fmt::format("{:#010x}: ours {}, LLVM({}) \"{}\"", word,
-                                                ourText(e), kLlvmV80Lse, llvm.value_or("(invalid)"));
+        const std::string example =
+            fmt::format("{:#010x}: ours {}, LLVM({}) \"{}\"", word, ourText(e), kLlvmV80Lse,
+                        llvm.value_or("(invalid)"));
         const std::string key =
             ours ? fmt::format("we decode {}", e->id)
                  : fmt::format("we say UNDEFINED, LLVM \"{}\"", llvm->substr(0, llvm->find(' ')));
-        if (ours && onlyShouldBeBitsDiffer(decoder, *e, word, kLlvmV80Lse)) c.should_be.add(key, example);
-        else c.failures.add(key, example);
+        if (ours && onlyShouldBeBitsDiffer(decoder, *e, word, kLlvmV80Lse))
+            c.should_be.add(key, example);
+        else
+            c.failures.add(key, example);
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

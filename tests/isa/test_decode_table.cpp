@@ -66,7 +66,8 @@ std::vector<u32> wordsMatching(std::initializer_list<const Encoding*> lines, std
         expect |= e->expect;
     }
     std::vector<u32> words{expect, expect | ~mask};
-    for (int i = 0; i < random_fills; ++i) words.push_back(expect | (rng() & ~mask));
+    for (int i = 0; i < random_fills; ++i)
+        words.push_back(expect | (rng() & ~mask));
     return words;
 }
 
@@ -112,10 +113,11 @@ TEST(DecodeTable, NoUndeclaredOverlaps) {
         }
     }
     std::string message;
-    for (const std::string& o : offenders) message += o;
-    EXPECT_TRUE(offenders.empty()) << offenders.size()
-                                   << " overlapping pairs with neither a hole nor a PRIORITY:\n"
-                                   << message;
+    for (const std::string& o : offenders)
+        message += o;
+    EXPECT_TRUE(offenders.empty())
+        << offenders.size() << " overlapping pairs with neither a hole nor a PRIORITY:\n"
+        << message;
     std::cout << "[   INFO   ] " << resolved << " overlapping pairs, all resolved\n";
 }
 
@@ -144,8 +146,9 @@ TEST(DecodeTable, PrioritiesAreLiveAndHonoured) {
             checked = true;
             break;
         }
-        if (!checked) std::cout << "[   INFO   ] PRIORITY(" << p.winner << ", " << p.loser
-                                << "): every common word is claimed by a hole or third line\n";
+        if (!checked)
+            std::cout << "[   INFO   ] PRIORITY(" << p.winner << ", " << p.loser
+                      << "): every common word is claimed by a hole or third line\n";
     }
 }
 

@@ -13,9 +13,9 @@
 namespace cmodx::test {
 namespace {
 
+using isa::s64;
 using isa::u32;
 using isa::u64;
-using isa::s64;
 namespace enc = isa::enc;
 
 // Constant evaluation works (and a bad argument would not compile).

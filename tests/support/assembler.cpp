@@ -79,8 +79,8 @@ public:
     const llvm::MCSubtargetInfo& subtarget(std::string_view features) {
         auto& slot = subtargets_[std::string(features)];
         if (!slot) {
-            slot.reset(target_->createMCSubtargetInfo(triple_.str(), kCpu,
-                                                      llvm::StringRef(features)));
+            slot.reset(
+                target_->createMCSubtargetInfo(triple_.str(), kCpu, llvm::StringRef(features)));
             if (!slot) throw AssemblyError("cannot create an AArch64 subtarget");
         }
         return *slot;
@@ -97,8 +97,8 @@ public:
         auto& slot = disassemblers_[std::string(features)];
         if (!slot.disassembler) {
             const llvm::MCSubtargetInfo& sti = subtarget(features);
-            slot.context = std::make_unique<llvm::MCContext>(triple_, mai_.get(), mri_.get(),
-                                                             &sti, nullptr, &options_);
+            slot.context = std::make_unique<llvm::MCContext>(triple_, mai_.get(), mri_.get(), &sti,
+                                                             nullptr, &options_);
             slot.disassembler.reset(target_->createMCDisassembler(sti, *slot.context));
             slot.printer.reset(target_->createMCInstPrinter(triple_, 0, *mai_, *mii_, *mri_));
             if (!slot.disassembler || !slot.printer)
@@ -148,9 +148,7 @@ void write32(std::vector<std::uint8_t>& b, std::uint64_t off, std::uint32_t v) {
 void applyRelocation(std::vector<std::uint8_t>& text, std::uint32_t type, std::uint64_t offset,
                      std::uint64_t value, std::uint64_t place, const std::string& what) {
     using namespace llvm::ELF;
-    auto fail = [&](const char* why) {
-        throw AssemblyError("relocation " + what + ": " + why);
-    };
+    auto fail = [&](const char* why) { throw AssemblyError("relocation " + what + ": " + why); };
     const std::int64_t delta = static_cast<std::int64_t>(value - place);
     auto need = [&](std::uint64_t size) {
         if (offset + size > text.size()) fail("outside .text");
@@ -212,8 +210,8 @@ void applyRelocation(std::vector<std::uint8_t>& text, std::uint32_t type, std::u
         break;
     case R_AARCH64_ADR_PREL_PG_HI21:
     case R_AARCH64_ADR_PREL_PG_HI21_NC: {
-        const std::int64_t pages = static_cast<std::int64_t>((value & ~0xfffull) -
-                                                             (place & ~0xfffull)) >> 12;
+        const std::int64_t pages =
+            static_cast<std::int64_t>((value & ~0xfffull) - (place & ~0xfffull)) >> 12;
         if (type == R_AARCH64_ADR_PREL_PG_HI21 && (pages < -(1 << 20) || pages >= (1 << 20)))
             fail("target out of range");
         adrImm(pages);
@@ -231,8 +229,8 @@ void applyRelocation(std::vector<std::uint8_t>& text, std::uint32_t type, std::u
 
 // Reads .text back from the object and resolves the relocations against it.
 std::vector<std::uint8_t> extractText(llvm::StringRef object, std::uint64_t base) {
-    auto file = llvm::object::ObjectFile::createObjectFile(
-        llvm::MemoryBufferRef(object, "<assembler>"));
+    auto file =
+        llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(object, "<assembler>"));
     if (!file) throw AssemblyError("cannot read back the object: " + errorText(file.takeError()));
     auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(file->get());
     if (!elf) throw AssemblyError("the assembler did not produce ELF");
@@ -240,8 +238,10 @@ std::vector<std::uint8_t> extractText(llvm::StringRef object, std::uint64_t base
     std::optional<llvm::object::SectionRef> text;
     for (const llvm::object::SectionRef& s : elf->sections()) {
         auto name = s.getName();
-        if (name && *name == ".text") text = s;
-        else if (!name) llvm::consumeError(name.takeError());
+        if (name && *name == ".text")
+            text = s;
+        else if (!name)
+            llvm::consumeError(name.takeError());
     }
     if (!text) return {};
     auto contents = text->getContents();
@@ -289,17 +289,16 @@ std::vector<std::uint8_t> extractText(llvm::StringRef object, std::uint64_t base
 
 std::vector<std::uint8_t> assemble(std::string_view text, std::uint64_t base,
                                    const AssemblerOptions& options) {
-    Llvm& llvm_ = Llvm::instance();
-    std::lock_guard lock(llvm_.mutex());
-    const llvm::MCSubtargetInfo& sti = llvm_.subtarget(options.features);
+    Llvm& mc = Llvm::instance();
+    std::lock_guard lock(mc.mutex());
+    const llvm::MCSubtargetInfo& sti = mc.subtarget(options.features);
 
     std::string diagnostics;
     llvm::raw_string_ostream diag_stream(diagnostics);
 
     llvm::SourceMgr source_mgr;
     source_mgr.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(text.data(), text.size()),
-                                             "<test>"),
+        llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(text.data(), text.size()), "<test>"),
         llvm::SMLoc());
     source_mgr.setDiagHandler(
         [](const llvm::SMDiagnostic& d, void* os) {
@@ -307,41 +306,41 @@ std::vector<std::uint8_t> assemble(std::string_view text, std::uint64_t base,
         },
         &diag_stream);
 
-    llvm::MCContext ctx(llvm_.triple(), &llvm_.mai(), &llvm_.mri(), &sti, &source_mgr,
-                        &llvm_.options());
+    llvm::MCContext ctx(mc.triple(), &mc.mai(), &mc.mri(), &sti, &source_mgr, &mc.options());
     ctx.setDiagnosticHandler([&diag_stream](const llvm::SMDiagnostic& d, bool,
                                             const llvm::SourceMgr&,
                                             std::vector<const llvm::MDNode*>&) {
         d.print(nullptr, diag_stream, /*ShowColors=*/false);
     });
     std::unique_ptr<llvm::MCObjectFileInfo> mofi(
-        llvm_.target().createMCObjectFileInfo(ctx, /*PIC=*/false));
+        mc.target().createMCObjectFileInfo(ctx, /*PIC=*/false));
     ctx.setObjectFileInfo(mofi.get());
 
     llvm::SmallVector<char, 0> object;
     llvm::raw_svector_ostream object_stream(object);
     std::unique_ptr<llvm::MCCodeEmitter> emitter(
-        llvm_.target().createMCCodeEmitter(llvm_.mii(), llvm_.mri(), ctx));
+        mc.target().createMCCodeEmitter(mc.mii(), mc.mri(), ctx));
     std::unique_ptr<llvm::MCAsmBackend> backend(
-        llvm_.target().createMCAsmBackend(sti, llvm_.mri(), llvm_.options()));
+        mc.target().createMCAsmBackend(sti, mc.mri(), mc.options()));
     if (!emitter || !backend) throw AssemblyError("cannot create the AArch64 code emitter");
     std::unique_ptr<llvm::MCObjectWriter> writer = backend->createObjectWriter(object_stream);
-    std::unique_ptr<llvm::MCStreamer> streamer(llvm_.target().createMCObjectStreamer(
-        llvm_.triple(), ctx, std::move(backend), std::move(writer), std::move(emitter), sti,
+    std::unique_ptr<llvm::MCStreamer> streamer(mc.target().createMCObjectStreamer(
+        mc.triple(), ctx, std::move(backend), std::move(writer), std::move(emitter), sti,
         /*RelaxAll=*/false, /*IncrementalLinkerCompatible=*/false,
         /*DWARFMustBeAtTheEnd=*/false));
 
     std::unique_ptr<llvm::MCAsmParser> parser(
-        llvm::createMCAsmParser(source_mgr, ctx, *streamer, llvm_.mai()));
+        llvm::createMCAsmParser(source_mgr, ctx, *streamer, mc.mai()));
     std::unique_ptr<llvm::MCTargetAsmParser> target_parser(
-        llvm_.target().createMCAsmParser(sti, *parser, llvm_.mii(), llvm_.options()));
+        mc.target().createMCAsmParser(sti, *parser, mc.mii(), mc.options()));
     if (!target_parser) throw AssemblyError("cannot create the AArch64 assembly parser");
     parser->setTargetParser(*target_parser);
 
     const bool failed = parser->Run(/*NoInitialTextSection=*/false);
     diag_stream.flush();
     if (failed || ctx.hadError()) {
-        while (!diagnostics.empty() && diagnostics.back() == '\n') diagnostics.pop_back();
+        while (!diagnostics.empty() && diagnostics.back() == '\n')
+            diagnostics.pop_back();
         throw AssemblyError(diagnostics.empty() ? "assembly failed" : diagnostics);
     }
     streamer.reset();
@@ -352,22 +351,21 @@ std::uint32_t assembleOne(std::string_view instruction, const AssemblerOptions& 
     const std::vector<std::uint8_t> bytes = assemble(instruction, 0, options);
     if (bytes.size() != 4)
         throw AssemblyError("expected exactly one instruction, got " +
-                            std::to_string(bytes.size()) + " bytes from: " +
-                            std::string(instruction));
+                            std::to_string(bytes.size()) +
+                            " bytes from: " + std::string(instruction));
     std::uint32_t word;
     std::memcpy(&word, bytes.data(), 4);
     return word;
 }
 
 std::optional<std::string> llvmDisassemble(std::uint32_t word, std::string_view features) {
-    Llvm& llvm_ = Llvm::instance();
-    std::lock_guard lock(llvm_.mutex());
-    Llvm::Disasm& d = llvm_.disassembler(features);
+    Llvm& mc = Llvm::instance();
+    std::lock_guard lock(mc.mutex());
+    Llvm::Disasm& d = mc.disassembler(features);
 
-    const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(word),
-                                   static_cast<std::uint8_t>(word >> 8),
-                                   static_cast<std::uint8_t>(word >> 16),
-                                   static_cast<std::uint8_t>(word >> 24)};
+    const std::uint8_t bytes[4] = {
+        static_cast<std::uint8_t>(word), static_cast<std::uint8_t>(word >> 8),
+        static_cast<std::uint8_t>(word >> 16), static_cast<std::uint8_t>(word >> 24)};
     llvm::MCInst inst;
     std::uint64_t size = 0;
     const auto status =
@@ -376,11 +374,12 @@ std::optional<std::string> llvmDisassemble(std::uint32_t word, std::string_view 
 
     std::string raw;
     llvm::raw_string_ostream os(raw);
-    d.printer->printInst(&inst, 0, "", llvm_.subtarget(features), os);
+    d.printer->printInst(&inst, 0, "", mc.subtarget(features), os);
     os.flush();
     // The printer writes "\tmnemonic\toperands": make it "mnemonic operands".
     std::string text;
-    for (char c : raw) text += c == '\t' ? ' ' : c;
+    for (char c : raw)
+        text += c == '\t' ? ' ' : c;
     const auto first = text.find_first_not_of(' ');
     const auto last = text.find_last_not_of(' ');
     if (first == std::string::npos) return std::string();
