@@ -1,8 +1,11 @@
 #include "sim/machine.h"
 
+#include "isa/aarch64/disasm.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace cmodx::sim {
 
@@ -96,20 +99,55 @@ u64 Core::run(u64 budget) {
     return state_.retired - start;
 }
 
+namespace {
+const char* exceptionName(ExceptionClass ec) {
+    switch (ec) {
+    case ExceptionClass::Unknown: return "undefined instruction";
+    case ExceptionClass::IllegalState: return "illegal execution state";
+    case ExceptionClass::Svc64: return "SVC";
+    case ExceptionClass::Hvc64: return "HVC";
+    case ExceptionClass::Smc64: return "SMC";
+    case ExceptionClass::InstrAbortLowerEl:
+    case ExceptionClass::InstrAbortSameEl: return "instruction abort";
+    case ExceptionClass::PcAlignment: return "PC alignment fault";
+    case ExceptionClass::DataAbortLowerEl:
+    case ExceptionClass::DataAbortSameEl: return "data abort";
+    case ExceptionClass::SpAlignment: return "SP alignment fault";
+    case ExceptionClass::Brk64: return "BRK";
+    default: return "exception";
+    }
+}
+} // namespace
+
+std::string Core::describeFault(const GuestException& ex, u64 pc) const {
+    std::string text = fmt::format("{} (ESR_EL1 {:#010x}) at PC {:#x}", exceptionName(ex.ec),
+                                   ex.esr(), pc);
+    PhysicalMemory& mem = machine_.memory();
+    if (mem.inRam(pc, 4) && (pc & 3) == 0) {
+        u32 word;
+        std::memcpy(&word, mem.ramHost() + (pc - mem.ramBase()), 4);
+        text += fmt::format(" [{:08x} {}]", word,
+                            isa::textOrFallback(word, pc, machine_.decoder()));
+    }
+    if (ex.far_valid) text += fmt::format(", FAR {:#x}", ex.far);
+    return text;
+}
+
 void Core::takeException(const GuestException& ex) {
     const u64 faulting_pc = state_.pc;
+    const bool progressed = state_.retired != retired_at_last_exception_;
     isa::takeSyncException(state_, ex);
-    if (state_.pc == last_vector_ && state_.retired == retired_at_last_exception_) {
+    if (!progressed && state_.pc == last_vector_) {
         if (++repeated_exceptions_ >= kExceptionLoopLimit)
             machine_.requestStop(
                 StopReason::GuestWedged,
-                fmt::format("core {}: exception loop: exception class {:#04x} (ESR_EL1 {:#010x}) "
-                            "at PC {:#x} keeps re-entering vector {:#x} (VBAR_EL1 {:#x}); "
-                            "the guest has no working exception vectors",
-                            index_, static_cast<unsigned>(ex.ec), ex.esr(), faulting_pc,
-                            state_.pc, state_.vbar_el1));
+                fmt::format("core {}: exception loop: {}; its vector {:#x} (VBAR_EL1 {:#x}) "
+                            "faults again with {}: the guest has no working exception vectors",
+                            index_, first_fault_, state_.pc, state_.vbar_el1,
+                            describeFault(ex, faulting_pc)));
     } else {
         repeated_exceptions_ = 0;
+        first_fault_ = describeFault(ex, faulting_pc);
     }
     last_vector_ = state_.pc;
     retired_at_last_exception_ = state_.retired;

@@ -68,6 +68,7 @@ private:
     u64 runBlock(u64 budget);
     void fill(isa::DecodeCache::Entry& entry, u64 pc);
     void takeException(const isa::GuestException& ex);
+    std::string describeFault(const isa::GuestException& ex, u64 pc) const;
 
     Machine& machine_;
     unsigned index_;
@@ -78,6 +79,7 @@ private:
     u64 last_vector_ = ~u64{0};
     u64 retired_at_last_exception_ = 0;
     unsigned repeated_exceptions_ = 0;
+    std::string first_fault_; // the exception that started the current chain
 };
 
 class Machine {
