@@ -4,10 +4,10 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git python3
+  build-essential cmake ninja-build pkg-config
   clang lld llvm-14-dev           # guest toolchain (clang --target=aarch64, ld.lld), LLVM MC for tests
   libcapstone-dev                 # disassembly text and the decoder cross-check
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev       # GoogleTest
   libfmt-dev libcli11-dev
   qemu-system-arm                 # qemu-system-aarch64: the differential-test oracle and bench anchor
 )

@@ -128,6 +128,9 @@ struct BadImage {
     const char* message; // expected in stderr
 };
 
+// gtest prints parameters into test names and failure messages: name them, not their bytes.
+void PrintTo(const BadImage& image, std::ostream* os) { *os << image.name; }
+
 Elf64_Ehdr& header(std::vector<std::uint8_t>& b) { return *reinterpret_cast<Elf64_Ehdr*>(b.data()); }
 Elf64_Phdr& firstLoad(std::vector<std::uint8_t>& b) {
     auto& eh = header(b);
