@@ -43,8 +43,9 @@ CmodxRun runOnCmodx(const std::vector<u8>& image) {
 }
 
 std::vector<std::string> qemuCommand(const std::string& qemu, const std::string& image) {
-    return {qemu, "-M", "virt,gic-version=3", "-cpu", "cortex-a53", "-m", "128M",
-            "-display", "none", "-monitor", "none", "-serial", "stdio", "-kernel", image};
+    return {qemu,       "-M",   "virt,gic-version=3", "-cpu", "cortex-a53", "-m",    "128M",
+            "-display", "none", "-monitor",           "none", "-serial",    "stdio", "-kernel",
+            image};
 }
 
 } // namespace
@@ -68,7 +69,7 @@ int benchCommand(const BenchOptions& options) {
     try {
         image = readFile(o.image);
     } catch (const ImageError& e) {
-        fmt::print(stderr, "cmodx bench: {}\n", e.what());
+        fmt::print(stderr, "cmodx bench: {}: {}\n", o.image, e.what());
         return kExitBadImage;
     }
 
@@ -119,9 +120,9 @@ int benchCommand(const BenchOptions& options) {
     fmt::print("{:<10} {:>12.3f} {:>10.1f} {:>12}\n", "qemu", qemu_exec, qemu_mips, "1.00x");
     fmt::print("QEMU start-up {:.3f} s subtracted (total {:.3f} s); best of {} runs each\n",
                qemu_startup, qemu_total, o.repeat);
-    fmt::print("console output {}\n",
-               qemu_console == best.console ? "identical on both simulators"
-                                            : "DIFFERS between cmodx and QEMU");
+    fmt::print("console output {}\n", qemu_console == best.console
+                                          ? "identical on both simulators"
+                                          : "DIFFERS between cmodx and QEMU");
     return qemu_console == best.console ? kExitPoweredOff : kExitGuestFailure;
 }
 

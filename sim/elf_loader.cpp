@@ -4,16 +4,25 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
 namespace cmodx::sim {
 
 std::vector<u8> readFile(const std::string& path) {
+    // Only regular files: a directory cannot be read and a device such as /dev/zero never ends.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status))
+        throw ImageError("cannot open the file: it does not exist");
+    if (!std::filesystem::is_regular_file(status)) throw ImageError("not a regular file");
+    if (std::filesystem::file_size(path, ec) > kMaxImageBytes || ec)
+        throw ImageError(fmt::format("larger than {} MiB", kMaxImageBytes >> 20));
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ImageError(fmt::format("cannot open '{}'", path));
+    if (!in) throw ImageError("cannot open the file");
     std::vector<u8> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw ImageError(fmt::format("cannot read '{}'", path));
+    if (in.bad()) throw ImageError("cannot read the file");
     return bytes;
 }
 
@@ -50,9 +59,9 @@ LoadedImage loadElf(const std::vector<u8>& image, PhysicalMemory& memory) {
             throw ImageError(fmt::format("truncated ELF file: segment {} lies beyond its end", i));
         const u64 addr = ph.p_paddr;
         if (!memory.inRam(addr, ph.p_memsz))
-            throw ImageError(fmt::format(
-                "segment {} at {:#x}..{:#x} is outside RAM ({:#x}..{:#x})", i, addr,
-                addr + ph.p_memsz, memory.ramBase(), memory.ramBase() + memory.ramSize()));
+            throw ImageError(fmt::format("segment {} at {:#x}..{:#x} is outside RAM ({:#x}..{:#x})",
+                                         i, addr, addr + ph.p_memsz, memory.ramBase(),
+                                         memory.ramBase() + memory.ramSize()));
         memory.writeBytes(addr, image.data() + ph.p_offset, ph.p_filesz);
         memory.fill(addr + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
         loaded.low = std::min(loaded.low, addr);
@@ -61,8 +70,8 @@ LoadedImage loadElf(const std::vector<u8>& image, PhysicalMemory& memory) {
     }
     if (loaded.segments == 0) throw ImageError("ELF file has no loadable segments");
     if (!memory.inRam(loaded.entry, 4) || (loaded.entry & 3))
-        throw ImageError(fmt::format("entry point {:#x} is not an aligned address in RAM",
-                                     loaded.entry));
+        throw ImageError(
+            fmt::format("entry point {:#x} is not an aligned address in RAM", loaded.entry));
     return loaded;
 }
 

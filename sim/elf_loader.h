@@ -16,12 +16,15 @@ struct ImageError : std::runtime_error {
 
 struct LoadedImage {
     u64 entry = 0;
-    u64 low = 0;   // lowest loaded address
-    u64 high = 0;  // one past the highest loaded address
+    u64 low = 0;  // lowest loaded address
+    u64 high = 0; // one past the highest loaded address
     unsigned segments = 0;
 };
 
-// Reads `path` into memory; ImageError if it cannot be read.
+// Larger files cannot be images for a RAM of at most 4 GiB worth loading.
+inline constexpr u64 kMaxImageBytes = u64{1} << 30;
+
+// Reads the regular file `path` into memory; ImageError if it cannot be read.
 std::vector<u8> readFile(const std::string& path);
 
 // Validates `image` and copies its PT_LOAD segments into `memory`'s RAM.

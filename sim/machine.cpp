@@ -22,7 +22,8 @@ constexpr u32 kPsciVersion_1_1 = 0x0001'0001; // what QEMU 7.2 reports
 
 bool isPsciFunction(u64 fn) {
     const u32 f = static_cast<u32>(fn);
-    return (fn >> 32) == 0 && ((f & 0xffff'ffe0) == 0x8400'0000 || (f & 0xffff'ffe0) == 0xc400'0000);
+    return (fn >> 32) == 0 &&
+           ((f & 0xffff'ffe0) == 0x8400'0000 || (f & 0xffff'ffe0) == 0xc400'0000);
 }
 
 // An exception that lands on the same vector again without a single instruction retiring in
@@ -30,7 +31,8 @@ bool isPsciFunction(u64 fn) {
 constexpr unsigned kExceptionLoopLimit = 2;
 } // namespace
 
-// ---- Core ----------------------------------------------------------------------------------------
+// ---- Core
+// ----------------------------------------------------------------------------------------
 
 Core::Core(Machine& machine, unsigned index)
     : machine_(machine), index_(index),
@@ -91,8 +93,7 @@ u64 Core::run(u64 budget) {
             runBlock(budget - (state_.retired - start));
         } catch (const GuestException& ex) {
             // Exception-generating instructions (SVC, BRK) have executed; faults have not.
-            if (ex.ec == ExceptionClass::Svc64 || ex.ec == ExceptionClass::Brk64)
-                ++state_.retired;
+            if (ex.ec == ExceptionClass::Svc64 || ex.ec == ExceptionClass::Brk64) ++state_.retired;
             takeException(ex);
         }
     }
@@ -120,14 +121,14 @@ const char* exceptionName(ExceptionClass ec) {
 } // namespace
 
 std::string Core::describeFault(const GuestException& ex, u64 pc) const {
-    std::string text = fmt::format("{} (ESR_EL1 {:#010x}) at PC {:#x}", exceptionName(ex.ec),
-                                   ex.esr(), pc);
+    std::string text =
+        fmt::format("{} (ESR_EL1 {:#010x}) at PC {:#x}", exceptionName(ex.ec), ex.esr(), pc);
     PhysicalMemory& mem = machine_.memory();
     if (mem.inRam(pc, 4) && (pc & 3) == 0) {
         u32 word;
         std::memcpy(&word, mem.ramHost() + (pc - mem.ramBase()), 4);
-        text += fmt::format(" [{:08x} {}]", word,
-                            isa::textOrFallback(word, pc, machine_.decoder()));
+        text +=
+            fmt::format(" [{:08x} {}]", word, isa::textOrFallback(word, pc, machine_.decoder()));
     }
     if (ex.far_valid) text += fmt::format(", FAR {:#x}", ex.far);
     return text;
@@ -177,7 +178,8 @@ bool Core::hypervisorCall(isa::u16 imm) {
 
 bool Core::haltInstruction(isa::u16) { return false; }
 
-// ---- Machine -------------------------------------------------------------------------------------
+// ---- Machine
+// -------------------------------------------------------------------------------------
 
 Machine::Machine(const MachineConfig& config, std::function<void(char)> console)
     : config_(config), memory_(kRamBase, config.ram_size), decoder_(config.features),
@@ -190,7 +192,8 @@ LoadedImage Machine::loadElfImage(const std::vector<u8>& image) {
     const LoadedImage loaded = loadElf(image, memory_);
     isa::CpuState& s = cores_[0]->state();
     s.pc = loaded.entry;
-    for (auto& c : cores_) c->decodeCache().invalidateAll();
+    for (auto& c : cores_)
+        c->decodeCache().invalidateAll();
     return loaded;
 }
 
@@ -206,7 +209,8 @@ StopReason Machine::run(u64 max_insns) {
 
 u64 Machine::instructionsRetired() const {
     u64 n = 0;
-    for (const auto& c : cores_) n += c->state().retired;
+    for (const auto& c : cores_)
+        n += c->state().retired;
     return n;
 }
 
@@ -214,11 +218,13 @@ void Machine::requestStop(StopReason reason, std::string message) {
     if (stop_ != StopReason::None) return;
     stop_ = reason;
     stop_message_ = std::move(message);
-    for (auto& c : cores_) c->endChain();
+    for (auto& c : cores_)
+        c->endChain();
 }
 
 void Machine::invalidateCode(u64 addr, u64 len) {
-    for (auto& c : cores_) c->decodeCache().invalidate(addr, len);
+    for (auto& c : cores_)
+        c->decodeCache().invalidate(addr, len);
 }
 
 } // namespace cmodx::sim

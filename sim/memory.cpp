@@ -10,8 +10,7 @@ namespace cmodx::sim {
 void PhysicalMemory::FreeDeleter::operator()(u8* p) const { std::free(p); }
 
 PhysicalMemory::PhysicalMemory(u64 ram_base, u64 ram_size)
-    : ram_base_(ram_base), ram_size_(ram_size),
-      ram_(static_cast<u8*>(std::calloc(ram_size, 1))),
+    : ram_base_(ram_base), ram_size_(ram_size), ram_(static_cast<u8*>(std::calloc(ram_size, 1))),
       code_pages_((ram_size + (u64{1} << kPageShift) - 1) >> kPageShift, 0) {
     if (!ram_) throw std::bad_alloc();
 }

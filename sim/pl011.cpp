@@ -4,9 +4,9 @@ namespace cmodx::sim {
 
 namespace {
 // Register offsets (PL011 TRM, table 3-1).
-constexpr u64 kDR = 0x000, kFR = 0x018, kIBRD = 0x024, kFBRD = 0x028, kLCR_H = 0x02c,
-              kCR = 0x030, kIFLS = 0x034, kIMSC = 0x038, kRIS = 0x03c, kMIS = 0x040,
-              kICR = 0x044, kPeriphId0 = 0xfe0;
+constexpr u64 kDR = 0x000, kFR = 0x018, kIBRD = 0x024, kFBRD = 0x028, kLCR_H = 0x02c, kCR = 0x030,
+              kIFLS = 0x034, kIMSC = 0x038, kRIS = 0x03c, kMIS = 0x040, kICR = 0x044,
+              kPeriphId0 = 0xfe0;
 constexpr u32 kFrTxfe = 1u << 7, kFrRxfe = 1u << 4;
 // PrimeCell identification: PL011 r1p5, as QEMU reports it.
 constexpr u8 kIds[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};

@@ -42,7 +42,8 @@ std::optional<ProcessResult> runProcess(const std::vector<std::string>& argv,
         dup2(out_pipe[1], 1);
         if (capture_stderr) dup2(err_pipe[1], 2);
         std::vector<char*> args;
-        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        for (const std::string& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         execvp(args[0], args.data());
         _exit(127);
@@ -63,8 +64,10 @@ std::optional<ProcessResult> runProcess(const std::vector<std::string>& argv,
             r.timed_out = true;
             break;
         }
-        const int ms = static_cast<int>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+        const int ms =
+            static_cast<int>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) +
+            1;
         if (poll(fds, capture_stderr ? 2 : 1, ms) <= 0) continue;
         for (int i = 0; i < 2; ++i) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;

@@ -8,11 +8,11 @@
 namespace cmodx::sim {
 
 struct ProcessResult {
-    int exit_code = -1;    // -1 when killed by a signal or the timeout
+    int exit_code = -1; // -1 when killed by a signal or the timeout
     bool timed_out = false;
-    std::string out;       // captured stdout
-    std::string err;       // captured stderr (when requested)
-    double seconds = 0;    // wall time
+    std::string out;    // captured stdout
+    std::string err;    // captured stderr (when requested)
+    double seconds = 0; // wall time
 };
 
 // Starts argv[0] (looked up in PATH) with `argv`, stdin from /dev/null; stderr is captured when

@@ -24,16 +24,27 @@ bool featuresForCpu(const std::string& cpu, isa::Features& out) {
 }
 } // namespace
 
+// CLI11 converts "-5" to a huge unsigned number; counts and sizes must be written unsigned.
+const CLI::Validator kUnsigned(
+    [](std::string& value) {
+        return value.find_first_not_of("0123456789") == std::string::npos && !value.empty()
+                   ? std::string()
+                   : "must be a non-negative whole number, got '" + value + "'";
+    },
+    "UINT");
+
 void addRunOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("image", o.image, "Bare-metal AArch64 ELF executable to run")->required();
     cmd.add_option("--max-insns", o.max_insns,
                    "Stop with exit code 4 after this many instructions (0 = no limit)")
+        ->check(kUnsigned)
         ->capture_default_str();
     cmd.add_option("--cpu", o.cpu,
                    "CPU profile: cortex-a53 (ARMv8.0) or max (adds FEAT_LSE atomics)")
         ->check(CLI::IsMember({"cortex-a53", "max"}))
         ->capture_default_str();
     cmd.add_option("--ram", o.ram_mib, "RAM size in MiB at 0x40000000")
+        ->check(kUnsigned)
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
     cmd.add_flag("--stats", o.stats,

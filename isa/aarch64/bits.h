@@ -62,7 +62,8 @@ template <std::size_t N>
 struct FixedString {
     char chars[N]{};
     constexpr FixedString(const char (&s)[N]) {
-        for (std::size_t i = 0; i < N; ++i) chars[i] = s[i];
+        for (std::size_t i = 0; i < N; ++i)
+            chars[i] = s[i];
     }
     constexpr std::size_t size() const { return N - 1; }
     constexpr char operator[](std::size_t i) const { return chars[i]; }

@@ -12,15 +12,15 @@ namespace cmodx::isa {
 class DecodeCache {
 public:
     struct Entry {
-        u64 tag;   // PC of the decoded word, or kInvalid
+        u64 tag; // PC of the decoded word, or kInvalid
         ExecFn fn;
         u32 insn;
     };
     static constexpr u64 kInvalid = ~u64{0};
 
     explicit DecodeCache(unsigned log2_entries = 16)
-        : mask_((1u << log2_entries) - 1), entries_(std::size_t{1} << log2_entries,
-                                                    Entry{kInvalid, nullptr, 0}) {}
+        : mask_((1u << log2_entries) - 1),
+          entries_(std::size_t{1} << log2_entries, Entry{kInvalid, nullptr, 0}) {}
 
     Entry& slot(u64 pc) { return entries_[(pc >> 2) & mask_]; }
 
@@ -38,7 +38,8 @@ public:
     }
 
     void invalidateAll() {
-        for (Entry& e : entries_) e.tag = kInvalid;
+        for (Entry& e : entries_)
+            e.tag = kInvalid;
     }
 
     std::size_t size() const { return entries_.size(); }

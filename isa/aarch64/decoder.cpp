@@ -11,10 +11,17 @@ namespace {
 
 constexpr Encoding kRawTable[] = {
 #define INST(id, name, bits)                                                                       \
-    Encoding{#id,  name, bits, detail::maskOf<bits>(), detail::expectOf<bits>(),                   \
-             &detail::invoke<&Executor::id, bits>, false, false},
+    Encoding{#id,                                                                                  \
+             name,                                                                                 \
+             bits,                                                                                 \
+             detail::maskOf<bits>(),                                                               \
+             detail::expectOf<bits>(),                                                             \
+             &detail::invoke<&Executor::id, bits>,                                                 \
+             false,                                                                                \
+             false},
 #define UNALLOC(id, name, bits)                                                                    \
-    Encoding{#id, name, bits, detail::maskOf<bits>(), detail::expectOf<bits>(), nullptr, true, false},
+    Encoding{#id,     name, bits, detail::maskOf<bits>(), detail::expectOf<bits>(),                \
+             nullptr, true, false},
 #include "isa/aarch64/a64.inc"
 };
 
@@ -54,15 +61,14 @@ std::span<const Priority> priorityTable() { return kPriorities; }
 
 void executeUndefined(Executor& e, u32) { e.undefined(); }
 
-unsigned Decoder::bucketOf(u32 insn) {
-    return ((insn >> 22) & 0xff) << 4 | ((insn >> 10) & 0xf);
-}
+unsigned Decoder::bucketOf(u32 insn) { return ((insn >> 22) & 0xff) << 4 | ((insn >> 10) & 0xf); }
 
 Decoder::Decoder(Features features) : features_(features), buckets_(4096) {
     const auto table = encodingTable();
 
     std::vector<const Encoding*> order;
-    for (const Encoding& e : table) order.push_back(&e);
+    for (const Encoding& e : table)
+        order.push_back(&e);
     std::stable_sort(order.begin(), order.end(), [](const Encoding* a, const Encoding* b) {
         if (a->unallocated != b->unallocated) return a->unallocated;
         return std::popcount(a->mask) > std::popcount(b->mask);

@@ -17,14 +17,14 @@ using ExecFn = void (*)(Executor&, u32 insn);
 
 // One line of the decode table.
 struct Encoding {
-    std::string_view id;    // handler name, e.g. "ADD_imm"
-    std::string_view name;  // display name, e.g. "ADD (immediate)"
-    std::string_view bits;  // the 32-character pattern
-    u32 mask;               // fixed bits
-    u32 expect;             // their values
-    ExecFn fn;              // nullptr for UNALLOC lines
-    bool unallocated;       // an UNALLOC (reserved hole) line
-    bool needs_lse;         // REQUIRES(id, LSE)
+    std::string_view id;   // handler name, e.g. "ADD_imm"
+    std::string_view name; // display name, e.g. "ADD (immediate)"
+    std::string_view bits; // the 32-character pattern
+    u32 mask;              // fixed bits
+    u32 expect;            // their values
+    ExecFn fn;             // nullptr for UNALLOC lines
+    bool unallocated;      // an UNALLOC (reserved hole) line
+    bool needs_lse;        // REQUIRES(id, LSE)
 
     bool matches(u32 insn) const { return (insn & mask) == expect; }
 };

@@ -41,10 +41,10 @@ enum class FaultStatus : u8 {
 
 struct GuestException {
     ExceptionClass ec;
-    u32 iss = 0;          // instruction-specific syndrome
-    bool il = true;       // instruction length bit: 32-bit instruction
+    u32 iss = 0;    // instruction-specific syndrome
+    bool il = true; // instruction length bit: 32-bit instruction
     bool far_valid = false;
-    u64 far = 0;          // faulting virtual address when far_valid
+    u64 far = 0; // faulting virtual address when far_valid
     // For SVC/HVC/SMC the preferred return address is the next instruction.
     bool return_to_next = false;
 

@@ -5,7 +5,8 @@
 
 namespace cmodx::isa {
 
-// ---- Exception entry -----------------------------------------------------------------------------
+// ---- Exception entry
+// -----------------------------------------------------------------------------
 
 namespace {
 
@@ -41,7 +42,8 @@ void takeSyncException(CpuState& s, const GuestException& ex) {
 
 void takeIrq(CpuState& s) { enterEl1(s, kVectorIrq, s.pc); }
 
-// ---- Branches ------------------------------------------------------------------------------------
+// ---- Branches
+// ------------------------------------------------------------------------------------
 
 void Executor::B_cond(Imm<19> imm19, Cond cond) {
     if (conditionHolds(cond)) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
@@ -96,7 +98,8 @@ void Executor::ERET() {
     npc = s.elr_el1;
 }
 
-// ---- Exception generation ------------------------------------------------------------------------
+// ---- Exception generation
+// ------------------------------------------------------------------------
 
 void Executor::SVC(Imm<16> imm16) {
     GuestException ex{ExceptionClass::Svc64, imm16.value};
@@ -117,7 +120,8 @@ void Executor::HLT(Imm<16> imm16) {
     if (!plat.haltInstruction(static_cast<u16>(imm16.value))) undefined();
 }
 
-// ---- Hints and barriers --------------------------------------------------------------------------
+// ---- Hints and barriers
+// --------------------------------------------------------------------------
 
 void Executor::NOP() {}
 void Executor::YIELD() {}
@@ -132,7 +136,8 @@ void Executor::DSB(Imm<4>) {}
 void Executor::DMB(Imm<4>) {}
 void Executor::ISB() {}
 
-// ---- PSTATE (MSR immediate) ----------------------------------------------------------------------
+// ---- PSTATE (MSR immediate)
+// ----------------------------------------------------------------------
 
 void Executor::MSR_imm(Imm<3> op1, Imm<4> CRm, Imm<3> op2) {
     const u32 field = op1.value << 3 | op2.value;
@@ -141,7 +146,7 @@ void Executor::MSR_imm(Imm<3> op1, Imm<4> CRm, Imm<3> op2) {
         if (s.el == 0) undefined();
         s.selectStackPointer(s.el, CRm.bit(0));
         return;
-    case 0b011'110: // DAIFSet
+    case 0b011'110:                                               // DAIFSet
         if (s.el == 0 && !(s.sctlr_el1 & (1u << 9))) undefined(); // SCTLR_EL1.UMA
         s.daif |= (CRm.value << 6) & (kDaifD | kDaifA | kDaifI | kDaifF);
         return;
@@ -153,30 +158,58 @@ void Executor::MSR_imm(Imm<3> op1, Imm<4> CRm, Imm<3> op2) {
     }
 }
 
-// ---- System instructions -------------------------------------------------------------------------
+// ---- System instructions
+// -------------------------------------------------------------------------
 
 void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
     const u32 op = op1.value << 11 | CRn.value << 7 | CRm.value << 3 | op2.value;
-    constexpr auto sys = [](u32 o1, u32 n, u32 m, u32 o2) { return o1 << 11 | n << 7 | m << 3 | o2; };
+    constexpr auto sys = [](u32 o1, u32 n, u32 m, u32 o2) {
+        return o1 << 11 | n << 7 | m << 3 | o2;
+    };
     const u64 addr = X(Rt);
     const bool el0 = s.el == 0;
     const bool uci = s.sctlr_el1 & (1u << 26); // EL0 may use DC CVAU/CIVAC/CVAC and IC IVAU
     switch (op) {
-    case sys(0, 7, 1, 0): if (el0) undefined(); plat.cacheMaintenance(CacheOp::IcIalluis, 0); return;
-    case sys(0, 7, 5, 0): if (el0) undefined(); plat.cacheMaintenance(CacheOp::IcIallu, 0); return;
-    case sys(3, 7, 5, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::IcIvau, addr); return;
-    case sys(3, 7, 11, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::DcCvau, addr); return;
-    case sys(3, 7, 10, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::DcCvac, addr); return;
-    case sys(3, 7, 14, 1): if (el0 && !uci) undefined(); plat.cacheMaintenance(CacheOp::DcCivac, addr); return;
-    case sys(0, 7, 6, 1): if (el0) undefined(); plat.cacheMaintenance(CacheOp::DcIvac, addr); return;
+    case sys(0, 7, 1, 0):
+        if (el0) undefined();
+        plat.cacheMaintenance(CacheOp::IcIalluis, 0);
+        return;
+    case sys(0, 7, 5, 0):
+        if (el0) undefined();
+        plat.cacheMaintenance(CacheOp::IcIallu, 0);
+        return;
+    case sys(3, 7, 5, 1):
+        if (el0 && !uci) undefined();
+        plat.cacheMaintenance(CacheOp::IcIvau, addr);
+        return;
+    case sys(3, 7, 11, 1):
+        if (el0 && !uci) undefined();
+        plat.cacheMaintenance(CacheOp::DcCvau, addr);
+        return;
+    case sys(3, 7, 10, 1):
+        if (el0 && !uci) undefined();
+        plat.cacheMaintenance(CacheOp::DcCvac, addr);
+        return;
+    case sys(3, 7, 14, 1):
+        if (el0 && !uci) undefined();
+        plat.cacheMaintenance(CacheOp::DcCivac, addr);
+        return;
+    case sys(0, 7, 6, 1):
+        if (el0) undefined();
+        plat.cacheMaintenance(CacheOp::DcIvac, addr);
+        return;
     case sys(0, 7, 6, 2):
     case sys(0, 7, 10, 2):
-    case sys(0, 7, 14, 2): if (el0) undefined(); plat.cacheMaintenance(CacheOp::DcSetWay, addr); return;
-    case sys(3, 7, 4, 1): { // DC ZVA
+    case sys(0, 7, 14, 2):
+        if (el0) undefined();
+        plat.cacheMaintenance(CacheOp::DcSetWay, addr);
+        return;
+    case sys(3, 7, 4, 1): {                                  // DC ZVA
         if (el0 && !(s.sctlr_el1 & (1u << 14))) undefined(); // SCTLR_EL1.DZE
         const u64 block = u64{4} << sysreg::kDczidEl0;
         const u64 base = addr & ~(block - 1);
-        for (u64 a = base; a < base + block; a += 8) store<u64>(a, 0);
+        for (u64 a = base; a < base + block; a += 8)
+            store<u64>(a, 0);
         plat.cacheMaintenance(CacheOp::DcZva, base);
         return;
     }
@@ -184,15 +217,16 @@ void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
     }
     // TLB maintenance (TLBI ... at EL1, op1=0 CRn=8): accepted; translation is not modelled yet,
     // so there is nothing to invalidate.
-    if (op1.value == 0 && CRn.value == 8 && !el0 &&
-        (CRm.value == 3 || CRm.value == 7) && op2.value != 4 && op2.value != 6)
+    if (op1.value == 0 && CRn.value == 8 && !el0 && (CRm.value == 3 || CRm.value == 7) &&
+        op2.value != 4 && op2.value != 6)
         return;
     undefined();
 }
 
 void Executor::SYSL(Imm<3>, Imm<4>, Imm<4>, Imm<3>, Reg) { undefined(); }
 
-// ---- System register moves -----------------------------------------------------------------------
+// ---- System register moves
+// -----------------------------------------------------------------------
 
 namespace {
 bool accessibleAtEl0(u32 key, u64 sctlr) {

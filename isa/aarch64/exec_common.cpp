@@ -8,7 +8,8 @@ namespace {
 // Replicate(x, esize) to 64 bits.
 u64 replicate(u64 x, unsigned esize) {
     u64 r = 0;
-    for (unsigned i = 0; i < 64; i += esize) r |= x << i;
+    for (unsigned i = 0; i < 64; i += esize)
+        r |= x << i;
     return r;
 }
 u64 rotateRight(u64 x, unsigned r, unsigned esize) {
@@ -53,14 +54,14 @@ void Executor::setNZ00(bool sf, u64 result) {
 u64 Executor::extendReg(u64 value, u32 option, unsigned shift, unsigned datasize) {
     u64 v;
     switch (option & 7) {
-    case 0: v = static_cast<u8>(value); break;                     // UXTB
-    case 1: v = static_cast<u16>(value); break;                    // UXTH
-    case 2: v = static_cast<u32>(value); break;                    // UXTW
-    case 3: v = value; break;                                      // UXTX
+    case 0: v = static_cast<u8>(value); break;                         // UXTB
+    case 1: v = static_cast<u16>(value); break;                        // UXTH
+    case 2: v = static_cast<u32>(value); break;                        // UXTW
+    case 3: v = value; break;                                          // UXTX
     case 4: v = static_cast<u64>(s64{static_cast<s8>(value)}); break;  // SXTB
     case 5: v = static_cast<u64>(s64{static_cast<s16>(value)}); break; // SXTH
     case 6: v = static_cast<u64>(s64{static_cast<s32>(value)}); break; // SXTW
-    default: v = value; break;                                     // SXTX
+    default: v = value; break;                                         // SXTX
     }
     return (v << shift) & ones(datasize);
 }

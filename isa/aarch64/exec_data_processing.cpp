@@ -34,8 +34,8 @@ u64 reverseBits64(u64 x) {
 }
 
 // ADD/ADDS/SUB/SUBS once operand1 and operand2 are known. `d_is_sp`: R31 as Rd means SP.
-[[gnu::always_inline]] inline void addSub(Executor& e, bool sf, Reg Rd, u64 operand1, u64 operand2, bool sub, bool setflags,
-            bool d_is_sp) {
+[[gnu::always_inline]] inline void addSub(Executor& e, bool sf, Reg Rd, u64 operand1, u64 operand2,
+                                          bool sub, bool setflags, bool d_is_sp) {
     const unsigned datasize = sf ? 64 : 32;
     const AddResult r = sub ? addWithCarry(datasize, operand1, ~operand2, true)
                             : addWithCarry(datasize, operand1, operand2, false);
@@ -46,22 +46,23 @@ u64 reverseBits64(u64 x) {
         e.setR(sf, Rd, r.value);
 }
 
-[[gnu::always_inline]] inline void addSubImm(Executor& e, bool sf, bool sh, Imm<12> imm12, Reg Rn, Reg Rd, bool sub,
-               bool setflags) {
+[[gnu::always_inline]] inline void addSubImm(Executor& e, bool sf, bool sh, Imm<12> imm12, Reg Rn,
+                                             Reg Rd, bool sub, bool setflags) {
     const u64 imm = sh ? imm12.zeroExtend() << 12 : imm12.zeroExtend();
     addSub(e, sf, Rd, e.XorSP(Rn), imm, sub, setflags, !setflags);
 }
 
-[[gnu::always_inline]] inline void addSubShift(Executor& e, bool sf, Imm<2> shift, Reg Rm, Imm<6> imm6, Reg Rn, Reg Rd, bool sub,
-                 bool setflags) {
+[[gnu::always_inline]] inline void addSubShift(Executor& e, bool sf, Imm<2> shift, Reg Rm,
+                                               Imm<6> imm6, Reg Rn, Reg Rd, bool sub,
+                                               bool setflags) {
     const unsigned datasize = sf ? 64 : 32;
     const u64 operand2 =
         Executor::shiftReg(e.R(sf, Rm), ShiftType(shift.value), imm6.value, datasize);
     addSub(e, sf, Rd, e.R(sf, Rn), operand2, sub, setflags, false);
 }
 
-[[gnu::always_inline]] inline void addSubExt(Executor& e, bool sf, Reg Rm, Imm<3> option, Imm<3> imm3, Reg Rn, Reg Rd, bool sub,
-               bool setflags) {
+[[gnu::always_inline]] inline void addSubExt(Executor& e, bool sf, Reg Rm, Imm<3> option,
+                                             Imm<3> imm3, Reg Rn, Reg Rd, bool sub, bool setflags) {
     const unsigned datasize = sf ? 64 : 32;
     const u64 operand2 = Executor::extendReg(e.X(Rm), option.value, imm3.value, datasize);
     addSub(e, sf, Rd, e.XorSP(Rn), operand2, sub, setflags, !setflags);
@@ -75,8 +76,9 @@ void addSubCarry(Executor& e, bool sf, Reg Rm, Reg Rn, Reg Rd, bool sub, bool se
     e.setR(sf, Rd, r.value);
 }
 
-[[gnu::always_inline]] inline void logicalImm(Executor& e, bool sf, bool N, Imm<6> immr, Imm<6> imms, Reg Rn, Reg Rd, LogicOp op,
-                bool setflags) {
+[[gnu::always_inline]] inline void logicalImm(Executor& e, bool sf, bool N, Imm<6> immr,
+                                              Imm<6> imms, Reg Rn, Reg Rd, LogicOp op,
+                                              bool setflags) {
     const unsigned datasize = sf ? 64 : 32;
     u64 imm, tmask;
     if (!decodeBitMasks(datasize, N, imms.value, immr.value, true, imm, tmask)) e.undefined();
@@ -89,8 +91,9 @@ void addSubCarry(Executor& e, bool sf, Reg Rm, Reg Rn, Reg Rd, bool sub, bool se
     }
 }
 
-[[gnu::always_inline]] inline void logicalShift(Executor& e, bool sf, Imm<2> shift, Reg Rm, Imm<6> imm6, Reg Rn, Reg Rd,
-                  LogicOp op, bool invert, bool setflags) {
+[[gnu::always_inline]] inline void logicalShift(Executor& e, bool sf, Imm<2> shift, Reg Rm,
+                                                Imm<6> imm6, Reg Rn, Reg Rd, LogicOp op,
+                                                bool invert, bool setflags) {
     const unsigned datasize = sf ? 64 : 32;
     u64 operand2 = Executor::shiftReg(e.R(sf, Rm), ShiftType(shift.value), imm6.value, datasize);
     if (invert) operand2 = ~operand2 & ones(datasize);
@@ -114,7 +117,8 @@ void bitfield(Executor& e, bool sf, bool N, Imm<6> immr, Imm<6> imms, Reg Rn, Re
     e.setR(sf, Rd, (top & ~tmask) | (bot & tmask));
 }
 
-[[gnu::always_inline]] inline void condCompare(Executor& e, bool sf, u64 operand2, Cond cond, Reg Rn, Imm<4> nzcv, bool sub) {
+[[gnu::always_inline]] inline void condCompare(Executor& e, bool sf, u64 operand2, Cond cond,
+                                               Reg Rn, Imm<4> nzcv, bool sub) {
     const unsigned datasize = sf ? 64 : 32;
     u32 flags = nzcv.value << 28;
     if (e.conditionHolds(cond)) {
@@ -126,8 +130,8 @@ void bitfield(Executor& e, bool sf, bool N, Imm<6> immr, Imm<6> imms, Reg Rn, Re
 }
 
 // CSEL/CSINC/CSINV/CSNEG: Rn if cond holds, else Rm optionally inverted and/or incremented.
-[[gnu::always_inline]] inline void condSelect(Executor& e, bool sf, Reg Rm, Cond cond, Reg Rn, Reg Rd, bool else_inv,
-                bool else_inc) {
+[[gnu::always_inline]] inline void condSelect(Executor& e, bool sf, Reg Rm, Cond cond, Reg Rn,
+                                              Reg Rd, bool else_inv, bool else_inc) {
     u64 result;
     if (e.conditionHolds(cond)) {
         result = e.R(sf, Rn);

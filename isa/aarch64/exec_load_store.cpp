@@ -17,7 +17,8 @@ constexpr bool kAtomicFaultIsWrite = false;
 
 // The LDR/STR family body once the address is known. opc: 00 STR, 01 LDR (zero-extended),
 // 10 LDRS* into X (PRFM when size == 11), 11 LDRS* into W.
-[[gnu::always_inline]] inline void loadStoreSingle(Executor& e, u32 size, u32 opc, u64 address, Reg Rt) {
+[[gnu::always_inline]] inline void loadStoreSingle(Executor& e, u32 size, u32 opc, u64 address,
+                                                   Reg Rt) {
     const unsigned bytes = 1u << size;
     switch (opc) {
     case 0: e.storeSized(address, bytes, e.X(Rt)); break;
@@ -33,8 +34,8 @@ constexpr bool kAtomicFaultIsWrite = false;
 // Immediate-offset forms: access at base + offset (or at base when post-indexed), then write
 // the new address back to Rn. The access reads Rt before the writeback, and a load into Rt ==
 // Rn is overwritten by the writeback (CONSTRAINED UNPREDICTABLE; QEMU does the same).
-[[gnu::always_inline]] inline void loadStoreImm(Executor& e, u32 size, u32 opc, s64 offset, bool wback, bool postindex, Reg Rn,
-                  Reg Rt) {
+[[gnu::always_inline]] inline void loadStoreImm(Executor& e, u32 size, u32 opc, s64 offset,
+                                                bool wback, bool postindex, Reg Rn, Reg Rt) {
     const u64 base = e.XorSP(Rn);
     const u64 address = postindex ? base : base + static_cast<u64>(offset);
     loadStoreSingle(e, size, opc, address, Rt);
@@ -48,8 +49,9 @@ enum class PairKind { Store, Load, LoadSigned };
 // STP/LDP/STNP/LDNP/LDPSW: `bytes` per element (4 or 8); Rt at address, Rt2 at address + bytes.
 // Both registers are read before anything is written, and both loads complete before either
 // register is written, so a fault on the second element leaves the registers untouched.
-[[gnu::always_inline]] inline void loadStorePair(Executor& e, PairKind kind, unsigned bytes, Imm<7> imm7, bool wback,
-                   bool postindex, Reg Rt2, Reg Rn, Reg Rt) {
+[[gnu::always_inline]] inline void loadStorePair(Executor& e, PairKind kind, unsigned bytes,
+                                                 Imm<7> imm7, bool wback, bool postindex, Reg Rt2,
+                                                 Reg Rn, Reg Rt) {
     const u64 offset = static_cast<u64>(imm7.signExtend()) * bytes;
     const u64 base = e.XorSP(Rn);
     const u64 address = postindex ? base : base + offset;

@@ -34,7 +34,8 @@ inline AddResult addWithCarry(unsigned datasize, u64 x, u64 y, bool carry_in) {
     if (datasize == 64) {
         u64 r1, r2;
         s64 o1, o2;
-        const bool c = __builtin_add_overflow(x, y, &r1) | __builtin_add_overflow(r1, u64{carry_in}, &r2);
+        const bool c =
+            __builtin_add_overflow(x, y, &r1) | __builtin_add_overflow(r1, u64{carry_in}, &r2);
         const bool v = __builtin_add_overflow(static_cast<s64>(x), static_cast<s64>(y), &o1) ^
                        __builtin_add_overflow(o1, s64{carry_in}, &o2);
         nzcv = static_cast<u32>(r2 >> 63) << 31 | u32{r2 == 0} << 30 | u32{c} << 29 | u32{v} << 28;
@@ -43,7 +44,8 @@ inline AddResult addWithCarry(unsigned datasize, u64 x, u64 y, bool carry_in) {
     const u32 a = static_cast<u32>(x), b = static_cast<u32>(y);
     u32 r1, r2;
     s32 o1, o2;
-    const bool c = __builtin_add_overflow(a, b, &r1) | __builtin_add_overflow(r1, u32{carry_in}, &r2);
+    const bool c =
+        __builtin_add_overflow(a, b, &r1) | __builtin_add_overflow(r1, u32{carry_in}, &r2);
     const bool v = __builtin_add_overflow(static_cast<s32>(a), static_cast<s32>(b), &o1) ^
                    __builtin_add_overflow(o1, s32{carry_in}, &o2);
     nzcv = (r2 >> 31) << 31 | u32{r2 == 0} << 30 | u32{c} << 29 | u32{v} << 28;
@@ -118,8 +120,10 @@ public:
     void setW(Reg r, u32 v) { s.x[r.index] = v; }
     void setR(bool sf, Reg r, u64 v) { s.x[r.index] = sf ? v : static_cast<u32>(v); }
     void setXorSP(Reg r, u64 v) {
-        if (r.isR31()) s.sp = v;
-        else s.x[r.index] = v;
+        if (r.isR31())
+            s.sp = v;
+        else
+            s.x[r.index] = v;
     }
     void setRorSP(bool sf, Reg r, u64 v) { setXorSP(r, sf ? v : static_cast<u32>(v)); }
 

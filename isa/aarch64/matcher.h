@@ -59,7 +59,8 @@ consteval auto fieldsOf() {
             continue;
         }
         std::size_t j = i;
-        while (j < 32 && P[j] == P[i]) ++j;
+        while (j < 32 && P[j] == P[i])
+            ++j;
         f[n++] = Field{static_cast<u8>(31 - (j - 1)), static_cast<u8>(j - i)};
         i = j;
     }
@@ -117,7 +118,8 @@ void invoke(typename HandlerTraits<decltype(Fn)>::Class& self, u32 insn) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (self.*Fn)(fieldAs<std::tuple_element_t<I, Args>, fields[I].width>(
             (insn >> fields[I].shift) & static_cast<u32>(ones(fields[I].width)))...);
-    }(std::make_index_sequence<fields.size()>{});
+    }
+    (std::make_index_sequence<fields.size()>{});
     return retireAndContinue(self);
 }
 

@@ -19,8 +19,8 @@ enum class CacheOp : u8 {
     DcCvac,
     DcCivac,
     DcIvac,
-    DcSetWay,  // DC ISW/CSW/CISW
-    DcZva,     // DC ZVA (zeroing is done by the executor; this reports it)
+    DcSetWay, // DC ISW/CSW/CISW
+    DcZva,    // DC ZVA (zeroing is done by the executor; this reports it)
 };
 
 // Host-side view of guest RAM: [base, base + size) maps to host[0 .. size).

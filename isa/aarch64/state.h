@@ -32,10 +32,10 @@ struct CpuState {
     u64 sp_el1 = 0;
 
     // PSTATE pieces.
-    u32 nzcv = 0;            // bits 31..28
+    u32 nzcv = 0;                                 // bits 31..28
     u32 daif = kDaifD | kDaifA | kDaifI | kDaifF; // bits 9..6; all masked out of reset
-    u8 el = 1;               // current exception level (0 or 1)
-    bool spsel = true;       // PSTATE.SPSel: true = SP_ELx (EL1h), false = SP_EL0 (EL1t)
+    u8 el = 1;                                    // current exception level (0 or 1)
+    bool spsel = true; // PSTATE.SPSel: true = SP_ELx (EL1h), false = SP_EL0 (EL1t)
 
     // Exception and translation System registers (EL1).
     u64 elr_el1 = 0;

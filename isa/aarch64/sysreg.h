@@ -11,7 +11,9 @@ constexpr u32 key(u32 op0, u32 op1, u32 crn, u32 crm, u32 op2) {
 }
 
 // The 15-bit MRS/MSR field (o0:op1:CRn:CRm:op2) with op0 = 2 + o0.
-constexpr u32 fromMoveField(u32 field15) { return (2u + (field15 >> 14)) << 14 | (field15 & 0x3fff); }
+constexpr u32 fromMoveField(u32 field15) {
+    return (2u + (field15 >> 14)) << 14 | (field15 & 0x3fff);
+}
 
 inline constexpr u32 MIDR_EL1 = key(3, 0, 0, 0, 0);
 inline constexpr u32 MPIDR_EL1 = key(3, 0, 0, 0, 5);

@@ -41,13 +41,12 @@ std::string writeTemp(const std::string& name, const std::vector<std::uint8_t>& 
     return path.string();
 }
 
-const char* kDemoConsole =
-    "Hello from a bare-metal AArch64 guest on the virt board.\n"
-    "primes below 200000: 17984\n"
-    "crc32(\"The quick brown fox jumps over the lazy dog\") = 414fa339\n"
-    "sorted 4096 values: min -499943 max 499931 weighted sum 1399427952051\n"
-    "fib(25) = 75025\n"
-    "Done.\n";
+const char* kDemoConsole = "Hello from a bare-metal AArch64 guest on the virt board.\n"
+                           "primes below 200000: 17984\n"
+                           "crc32(\"The quick brown fox jumps over the lazy dog\") = 414fa339\n"
+                           "sorted 4096 values: min -499943 max 499931 weighted sum 1399427952051\n"
+                           "fib(25) = 75025\n"
+                           "Done.\n";
 
 TEST(RunCommand, DemoPrintsItsConsoleAndPowersOff) {
     const ProcessResult r = cmodx({"run", workload("demo")});
@@ -115,12 +114,15 @@ TEST(RunCommand, UsageErrorsHaveTheirOwnExitCode) {
     EXPECT_EQ(cmodx({"frobnicate"}).exit_code, kExitUsage);
     EXPECT_EQ(cmodx({"run", "--cpu", "pentium", workload("demo")}).exit_code, kExitUsage);
     EXPECT_EQ(cmodx({"run", "--max-insns", "lots", workload("demo")}).exit_code, kExitUsage);
+    EXPECT_EQ(cmodx({"run", "--max-insns", "-5", workload("demo")}).exit_code, kExitUsage);
+    EXPECT_EQ(cmodx({"run", "--ram", "0", workload("demo")}).exit_code, kExitUsage);
     const ProcessResult help = cmodx({"run", "--help"});
     EXPECT_EQ(help.exit_code, 0);
     EXPECT_NE(help.out.find("--max-insns"), std::string::npos);
 }
 
-// ---- Bad images ----------------------------------------------------------------------------------
+// ---- Bad images
+// ----------------------------------------------------------------------------------
 
 struct BadImage {
     const char* name;
@@ -131,7 +133,9 @@ struct BadImage {
 // gtest prints parameters into test names and failure messages: name them, not their bytes.
 void PrintTo(const BadImage& image, std::ostream* os) { *os << image.name; }
 
-Elf64_Ehdr& header(std::vector<std::uint8_t>& b) { return *reinterpret_cast<Elf64_Ehdr*>(b.data()); }
+Elf64_Ehdr& header(std::vector<std::uint8_t>& b) {
+    return *reinterpret_cast<Elf64_Ehdr*>(b.data());
+}
 Elf64_Phdr& firstLoad(std::vector<std::uint8_t>& b) {
     auto& eh = header(b);
     for (unsigned i = 0; i < eh.e_phnum; ++i) {
@@ -158,15 +162,17 @@ INSTANTIATE_TEST_SUITE_P(
     RunCommand, BadImages,
     ::testing::Values(
         BadImage{"empty", [](auto& b) { b.clear(); }, "not an ELF file"},
-        BadImage{"text", [](auto& b) { b.assign({'h', 'e', 'l', 'l', 'o', '\n'}); },
+        BadImage{"text",
+                 [](auto& b) {
+                     b.assign({'h', 'e', 'l', 'l', 'o', '\n'});
+                 },
                  "not an ELF file"},
         BadImage{"truncated_header", [](auto& b) { b.resize(40); }, "truncated ELF header"},
         BadImage{"truncated_segments", [](auto& b) { b.resize(300); }, "truncated ELF file"},
         BadImage{"x86_64", [](auto& b) { header(b).e_machine = EM_X86_64; }, "not AArch64"},
         BadImage{"elf32", [](auto& b) { b[EI_CLASS] = ELFCLASS32; }, "not a 64-bit ELF"},
         BadImage{"big_endian", [](auto& b) { b[EI_DATA] = ELFDATA2MSB; }, "not a little-endian"},
-        BadImage{"relocatable", [](auto& b) { header(b).e_type = ET_REL; },
-                 "not an executable"},
+        BadImage{"relocatable", [](auto& b) { header(b).e_type = ET_REL; }, "not an executable"},
         BadImage{"phdrs_beyond_end", [](auto& b) { header(b).e_phoff = 1u << 30; },
                  "program headers lie beyond its end"},
         BadImage{"segment_outside_ram",
@@ -175,8 +181,8 @@ INSTANTIATE_TEST_SUITE_P(
                      firstLoad(b).p_vaddr = 0x1000;
                  },
                  "outside RAM"},
-        BadImage{"segment_overlapping_mmio",
-                 [](auto& b) { firstLoad(b).p_paddr = 0x09000000; }, "outside RAM"},
+        BadImage{"segment_overlapping_mmio", [](auto& b) { firstLoad(b).p_paddr = 0x09000000; },
+                 "outside RAM"},
         BadImage{"entry_outside_ram", [](auto& b) { header(b).e_entry = 0x10; },
                  "entry point 0x10"}),
     [](const auto& info) { return std::string(info.param.name); });
@@ -185,6 +191,14 @@ TEST(RunCommand, MissingImageFileIsABadImage) {
     const ProcessResult r = cmodx({"run", "/nonexistent/image.elf"});
     EXPECT_EQ(r.exit_code, kExitBadImage);
     EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
+}
+
+TEST(RunCommand, DirectoriesAndDevicesAreNotImages) {
+    for (const char* path : {"/tmp", "/dev/zero", "/dev/null"}) {
+        const ProcessResult r = cmodx({"run", path});
+        EXPECT_EQ(r.exit_code, kExitBadImage) << path << ": " << r.err;
+        EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
+    }
 }
 
 } // namespace

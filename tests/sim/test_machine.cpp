@@ -105,8 +105,8 @@ TEST(Machine, AccessToUnmappedAddressIsADataAbort) {
     Guest g("movz x1, #0x0100, lsl #16\nldr x2, [x1, #8]\n");
     g.installPowerOffVectors();
     EXPECT_EQ(g.run(), StopReason::PoweredOff);
-    EXPECT_EQ(g.state().esr_el1 >> 26, 0x25u);       // data abort, same EL
-    EXPECT_EQ(g.state().esr_el1 & 0x3f, 0x10u);      // synchronous external abort
+    EXPECT_EQ(g.state().esr_el1 >> 26, 0x25u);  // data abort, same EL
+    EXPECT_EQ(g.state().esr_el1 & 0x3f, 0x10u); // synchronous external abort
     EXPECT_EQ(g.state().far_el1, 0x01000008u);
     EXPECT_EQ(g.state().elr_el1, kCode + 4);
 }
@@ -183,7 +183,8 @@ TEST(Machine, InstructionBudgetStopsARunawayGuest) {
 
 TEST(DecodeCache, InvalidateDropsOnlyTheRange) {
     isa::DecodeCache cache(8);
-    for (u64 pc = 0x1000; pc < 0x1000 + 64 * 4; pc += 4) cache.slot(pc) = {pc, nullptr, 0};
+    for (u64 pc = 0x1000; pc < 0x1000 + 64 * 4; pc += 4)
+        cache.slot(pc) = {pc, nullptr, 0};
     cache.invalidate(0x1010, 8);
     EXPECT_EQ(cache.slot(0x100c).tag, 0x100cu);
     EXPECT_EQ(cache.slot(0x1010).tag, isa::DecodeCache::kInvalid);
