@@ -29,27 +29,27 @@ struct AddResult {
     u32 nzcv;
 };
 
+namespace detail {
+// AddWithCarry at the width of U (S is its signed twin): C is unsigned overflow, V signed
+// overflow of the true sum x + y + carry_in.
+template <typename U, typename S>
+[[gnu::always_inline]] inline AddResult addWithCarryAt(U x, U y, bool carry_in) {
+    U partial, result;
+    S spartial, sresult;
+    const bool c = __builtin_add_overflow(x, y, &partial) |
+                   __builtin_add_overflow(partial, U{carry_in}, &result);
+    const bool v = __builtin_add_overflow(static_cast<S>(x), static_cast<S>(y), &spartial) ^
+                   __builtin_add_overflow(spartial, S{carry_in}, &sresult);
+    constexpr unsigned kTop = sizeof(U) * 8 - 1;
+    const u32 nzcv = static_cast<u32>(result >> kTop) << 31 | u32{result == 0} << 30 |
+                     u32{c} << 29 | u32{v} << 28;
+    return {result, nzcv};
+}
+} // namespace detail
+
 inline AddResult addWithCarry(unsigned datasize, u64 x, u64 y, bool carry_in) {
-    u32 nzcv = 0;
-    if (datasize == 64) {
-        u64 r1, r2;
-        s64 o1, o2;
-        const bool c =
-            __builtin_add_overflow(x, y, &r1) | __builtin_add_overflow(r1, u64{carry_in}, &r2);
-        const bool v = __builtin_add_overflow(static_cast<s64>(x), static_cast<s64>(y), &o1) ^
-                       __builtin_add_overflow(o1, s64{carry_in}, &o2);
-        nzcv = static_cast<u32>(r2 >> 63) << 31 | u32{r2 == 0} << 30 | u32{c} << 29 | u32{v} << 28;
-        return {r2, nzcv};
-    }
-    const u32 a = static_cast<u32>(x), b = static_cast<u32>(y);
-    u32 r1, r2;
-    s32 o1, o2;
-    const bool c =
-        __builtin_add_overflow(a, b, &r1) | __builtin_add_overflow(r1, u32{carry_in}, &r2);
-    const bool v = __builtin_add_overflow(static_cast<s32>(a), static_cast<s32>(b), &o1) ^
-                   __builtin_add_overflow(o1, s32{carry_in}, &o2);
-    nzcv = (r2 >> 31) << 31 | u32{r2 == 0} << 30 | u32{c} << 29 | u32{v} << 28;
-    return {r2, nzcv};
+    if (datasize == 64) return detail::addWithCarryAt<u64, s64>(x, y, carry_in);
+    return detail::addWithCarryAt<u32, s32>(static_cast<u32>(x), static_cast<u32>(y), carry_in);
 }
 
 // DecodeBitMasks(N, imms, immr, immediate=true) for logical immediates and bitfield moves.
