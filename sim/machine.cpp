@@ -92,6 +92,7 @@ u64 Core::run(u64 budget) {
         try {
             runBlock(budget - (state_.retired - start));
         } catch (const GuestException& ex) {
+            state_.clearZeroRegister(); // the handler may have written XZR before faulting
             // Exception-generating instructions (SVC, BRK) have executed; faults have not.
             if (ex.ec == ExceptionClass::Svc64 || ex.ec == ExceptionClass::Brk64) ++state_.retired;
             takeException(ex);

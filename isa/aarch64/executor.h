@@ -108,14 +108,15 @@ public:
     void endChain() { chain_left = 1; }
 
     // ---- Register access (the Arm ARM's X[], W[] and SP[]) ------------------------------------
-    u64 X(Reg r) const { return r.isR31() ? 0 : s.x[r.index]; }
+    // s.x[31] is XZR: it holds 0 whenever a handler starts (see CpuState::x).
+    u64 X(Reg r) const { return s.x[r.index]; }
     u32 W(Reg r) const { return static_cast<u32>(X(r)); }
     // A register operand at `datasize` bits, zero-extended: X(r) or W(r).
     u64 R(bool sf, Reg r) const { return sf ? X(r) : W(r); }
     // Rn/Rd where R31 means the stack pointer.
     u64 XorSP(Reg r) const { return r.isR31() ? s.sp : s.x[r.index]; }
 
-    // Writes to R31 land in the sink slot s.x[31], which is never read.
+    // Writes to R31 land in s.x[31]; retiring (or faulting) the instruction zeroes it again.
     void setX(Reg r, u64 v) { s.x[r.index] = v; }
     void setW(Reg r, u32 v) { s.x[r.index] = v; }
     void setR(bool sf, Reg r, u64 v) { s.x[r.index] = sf ? v : static_cast<u32>(v); }

@@ -100,6 +100,7 @@ struct HandlerTraits<void (C::*)(A...)> {
 // the stack depth even where the compiler does not turn the call into a jump.
 [[gnu::always_inline]] inline void retireAndContinue(Executor& e) {
     e.s.pc = e.npc;
+    e.s.clearZeroRegister();
     ++e.s.retired;
     if (--e.chain_left == 0) return;
     const DecodeCache::Entry& next = e.dcache->slot(e.s.pc);

@@ -21,7 +21,9 @@ inline constexpr u32 kDaifI = 1u << 7;
 inline constexpr u32 kDaifF = 1u << 6;
 
 struct CpuState {
-    // X0..X30. Slot 31 is a write sink for XZR so writes need no branch; it is never read.
+    // X0..X30, and XZR in slot 31: it reads as zero because every instruction that writes
+    // "register 31" as XZR writes there and the core zeroes the slot again when the
+    // instruction retires or faults (clearZeroRegister). Reads therefore need no branch.
     std::array<u64, 32> x{};
     u64 pc = 0;
 
@@ -57,6 +59,8 @@ struct CpuState {
 
     // Instructions retired on this PE.
     u64 retired = 0;
+
+    void clearZeroRegister() { x[31] = 0; }
 
     // The SP register of an exception level, wherever it is currently kept.
     u64& stackPointer(unsigned level) {

@@ -1139,8 +1139,11 @@ TEST(Semantics, PushAndPopPairOnTheStack) {
 }
 
 TEST(Semantics, StoresOfTheZeroRegister) {
+    // Writes to XZR (orr, and a load into xzr) must not leak into later reads of XZR.
     const auto m = run(R"(
+        orr xzr, x2, x2
         str xzr, [x1]
+        ldr xzr, [x1, #40]
         str wzr, [x1, #8]
         strh wzr, [x1, #12]
         strb wzr, [x1, #14]
@@ -1150,12 +1153,13 @@ TEST(Semantics, StoresOfTheZeroRegister) {
                        [](Machine& m) {
                            m.fill(kData, 0xff, 48);
                            m.s.x[1] = kData;
-                           m.s.x[31] = kJunk; // the XZR write sink must never be read
+                           m.s.x[2] = kJunk;
                        });
     std::vector<u8> expected(48, 0);
     expected[15] = 0xff;
     for (unsigned i = 40; i < 48; ++i) expected[i] = 0xff;
     EXPECT_EQ(m->bytes(kData, 48), expected);
+    EXPECT_EQ(m->s.x[31], 0u); // XZR's slot is zero again between instructions
 }
 
 TEST(Semantics, PrefetchNeverFaults) {
