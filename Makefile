@@ -16,14 +16,17 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Runs the built-in default workload: its console on stdout, instruction count and MIPS on stderr.
-demo: build
+# Builds only what it runs (the simulator and the demo image), not the test suites.
+demo: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target cmodx guest_demo
 	$(BUILD_DIR)/cmodx run --stats $(BUILD_DIR)/workloads/demo.elf
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # Speed against QEMU on the same image (figures, not a pass/fail test).
-bench: build
+bench: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target cmodx guest_fib guest_null
 	$(BUILD_DIR)/cmodx bench
 
 # The long differential run against QEMU for developers (100,000 random programs).
