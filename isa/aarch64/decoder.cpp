@@ -17,11 +17,12 @@ constexpr Encoding kRawTable[] = {
              detail::maskOf<bits>(),                                                               \
              detail::expectOf<bits>(),                                                             \
              &detail::invoke<&Executor::id, bits>,                                                 \
+             &detail::Specialised<&Executor::id, bits>::select,                                    \
              false,                                                                                \
              false},
 #define UNALLOC(id, name, bits)                                                                    \
     Encoding{#id,     name, bits, detail::maskOf<bits>(), detail::expectOf<bits>(),                \
-             nullptr, true, false},
+             nullptr, nullptr, true, false},
 #include "isa/aarch64/a64.inc"
 };
 
@@ -104,7 +105,7 @@ Decoded Decoder::decode(u32 insn) const {
         if (!e->matches(insn)) continue;
         if (e->unallocated) break;
         if (e->needs_lse && !features_.lse) continue;
-        return {e->fn, e};
+        return {e->specialise(insn), e};
     }
     return {&executeUndefined, nullptr};
 }

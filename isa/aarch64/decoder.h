@@ -22,7 +22,8 @@ struct Encoding {
     std::string_view bits; // the 32-character pattern
     u32 mask;              // fixed bits
     u32 expect;            // their values
-    ExecFn fn;             // nullptr for UNALLOC lines
+    ExecFn fn;              // generic handler trampoline; nullptr for UNALLOC lines
+    ExecFn (*specialise)(u32 insn); // trampoline specialised on the word's small fields
     bool unallocated;      // an UNALLOC (reserved hole) line
     bool needs_lse;        // REQUIRES(id, LSE)
 

@@ -111,7 +111,7 @@ struct HandlerTraits<void (C::*)(A...)> {
 
 // Calls handler Fn on `self` with the fields of `insn` laid out by pattern P, then retires it.
 template <auto Fn, FixedString P>
-void invoke(typename HandlerTraits<decltype(Fn)>::Class& self, u32 insn) {
+[[gnu::flatten]] void invoke(typename HandlerTraits<decltype(Fn)>::Class& self, u32 insn) {
     using Args = typename HandlerTraits<decltype(Fn)>::Args;
     constexpr auto fields = fieldsOf<P>();
     static_assert(fields.size() == std::tuple_size_v<Args>,
@@ -123,5 +123,68 @@ void invoke(typename HandlerTraits<decltype(Fn)>::Class& self, u32 insn) {
     (std::make_index_sequence<fields.size()>{});
     return retireAndContinue(self);
 }
+
+// Decode-time specialisation. Fields of at most two bits (sf, S, shift type, load/store size
+// and opc ...) pick one of up to 2^kMaxSpecialisedBits instantiations of the trampoline, in
+// which they are compile-time constants: the handler's branches on them fold away. Wider
+// fields (registers, immediates) are still extracted from the word at run time.
+inline constexpr unsigned kMaxSpecialisedBits = 6;
+
+template <auto Fn, FixedString P>
+struct Specialised {
+    using Class = typename HandlerTraits<decltype(Fn)>::Class;
+    using Args = typename HandlerTraits<decltype(Fn)>::Args;
+    static constexpr auto fields = fieldsOf<P>();
+
+    struct Plan {
+        std::array<int, fields.size()> offset{}; // bit offset in the variant index, or -1
+        unsigned bits = 0;
+    };
+    static constexpr Plan plan = [] {
+        Plan p;
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            p.offset[i] = -1;
+            if (fields[i].width <= 2 && p.bits + fields[i].width <= kMaxSpecialisedBits) {
+                p.offset[i] = static_cast<int>(p.bits);
+                p.bits += fields[i].width;
+            }
+        }
+        return p;
+    }();
+
+    template <std::size_t I, u32 Variant>
+    [[gnu::always_inline]] static auto arg(u32 insn) {
+        using T = std::tuple_element_t<I, Args>;
+        constexpr u32 mask = static_cast<u32>(ones(fields[I].width));
+        if constexpr (plan.offset[I] >= 0)
+            return fieldAs<T, fields[I].width>((Variant >> plan.offset[I]) & mask);
+        else
+            return fieldAs<T, fields[I].width>((insn >> fields[I].shift) & mask);
+    }
+
+    template <u32 Variant>
+    [[gnu::flatten]] static void run(Class& self, u32 insn) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (self.*Fn)(arg<I, Variant>(insn)...);
+        }
+        (std::make_index_sequence<fields.size()>{});
+        return retireAndContinue(self);
+    }
+
+    using Fn_t = void (*)(Class&, u32);
+    static constexpr auto variants = []<u32... V>(std::integer_sequence<u32, V...>) {
+        return std::array<Fn_t, sizeof...(V)>{&run<V>...};
+    }(std::make_integer_sequence<u32, (1u << plan.bits)>{});
+
+    // The instantiation for this word's small fields.
+    static Fn_t select(u32 insn) {
+        u32 variant = 0;
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            if (plan.offset[i] >= 0)
+                variant |= ((insn >> fields[i].shift) & static_cast<u32>(ones(fields[i].width)))
+                           << plan.offset[i];
+        return variants[variant];
+    }
+};
 
 } // namespace cmodx::isa::detail
