@@ -36,9 +36,14 @@ public:
         return addr >= ram_base_ && len <= ram_size_ && addr - ram_base_ <= ram_size_ - len;
     }
 
-    // Pages of RAM that hold decoded instructions (one byte per page).
+    // Pages of RAM where a store may change decoded instructions: those holding decoded code
+    // and the page before each (a store can start there and spill over). One byte per page.
     u8* codePages() { return code_pages_.data(); }
-    void markCode(u64 addr) { code_pages_[(addr - ram_base_) >> kPageShift] = 1; }
+    void markCode(u64 addr) {
+        const u64 page = (addr - ram_base_) >> kPageShift;
+        code_pages_[page] = 1;
+        if (page > 0) code_pages_[page - 1] = 1;
+    }
 
     // Maps `device` at [base, base + size). Ranges must not overlap RAM or each other.
     void map(u64 base, u64 size, Device* device);

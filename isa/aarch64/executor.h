@@ -158,7 +158,7 @@ public:
     template <typename T>
     [[gnu::always_inline]] T load(u64 addr) {
         const u64 off = addr - ram.base;
-        if (off < ram.size && ram.size - off >= sizeof(T)) {
+        if (off <= ram.size - sizeof(T)) {
             T v;
             std::memcpy(&v, ram.host + off, sizeof(T));
             return v;
@@ -168,9 +168,10 @@ public:
     template <typename T>
     [[gnu::always_inline]] void store(u64 addr, T v) {
         const u64 off = addr - ram.base;
-        if (off < ram.size && ram.size - off >= sizeof(T)) {
+        if (off <= ram.size - sizeof(T)) {
             std::memcpy(ram.host + off, &v, sizeof(T));
-            if (ram.code_pages[off >> 12] | ram.code_pages[(off + sizeof(T) - 1) >> 12])
+            // One look-up covers a store that spills into the next page (see RamWindow).
+            if (ram.code_pages[off >> 12]) [[unlikely]]
                 plat.codeWritten(addr, sizeof(T));
             return;
         }

@@ -23,13 +23,15 @@ enum class CacheOp : u8 {
     DcZva,    // DC ZVA (zeroing is done by the executor; this reports it)
 };
 
-// Host-side view of guest RAM: [base, base + size) maps to host[0 .. size).
+// Host-side view of guest RAM: [base, base + size) maps to host[0 .. size). size >= 8.
 struct RamWindow {
     u8* host = nullptr;
     u64 base = 0;
     u64 size = 0;
-    // One byte per 4 KiB page of RAM; non-zero where the decode cache holds code. A store to
-    // such a page is reported through Platform::codeWritten.
+    // One byte per 4 KiB page of RAM, checked at the first byte of every store; a store to a
+    // page whose byte is non-zero is reported through Platform::codeWritten. The machine sets
+    // it on pages holding decoded code and on the page before each of them, so a store that
+    // starts there and spills over into code is reported too.
     const u8* code_pages = nullptr;
 };
 

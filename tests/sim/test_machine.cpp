@@ -165,6 +165,29 @@ TEST(Machine, StoresToCodeAreSeenByLaterFetches) {
     EXPECT_EQ(g.state().x[5], 101u); // first pass: +1 (old word), second: +100 (new word)
 }
 
+TEST(Machine, AStoreSpillingIntoACodePageIsSeen) {
+    // kCode is page-aligned and the page before it holds no code: the 8-byte store starts
+    // there (at kCode - 4) and its upper half overwrites the first instruction.
+    static_assert((kCode & 0xfff) == 0);
+    Guest g(std::string(R"(
+    target:
+        add x5, x5, #1
+        cbnz x6, done
+        mov x6, #1
+        ldr w2, replacement
+        lsl x2, x2, #32
+        adr x1, target
+        sub x1, x1, #4
+        str x2, [x1]
+        b target
+    replacement:
+        add x5, x5, #100
+    done:
+    )") + kPowerOff);
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().x[5], 101u); // first pass +1 (old word), second +100 (new word)
+}
+
 TEST(Machine, ExceptionLoopIsDetectedAndExplained) {
     Guest g(".inst 0x00000000\n");
     g.state().vbar_el1 = 0x0; // nothing is mapped there
