@@ -31,8 +31,7 @@ bool isPsciFunction(u64 fn) {
 constexpr unsigned kExceptionLoopLimit = 2;
 } // namespace
 
-// ---- Core
-// ----------------------------------------------------------------------------------------
+// ---- Core ---------------------------------------------------------------------------------------
 
 Core::Core(Machine& machine, unsigned index)
     : machine_(machine), index_(index),
@@ -179,8 +178,7 @@ bool Core::hypervisorCall(isa::u16 imm) {
 
 bool Core::haltInstruction(isa::u16) { return false; }
 
-// ---- Machine
-// -------------------------------------------------------------------------------------
+// ---- Machine ------------------------------------------------------------------------------------
 
 Machine::Machine(const MachineConfig& config, std::function<void(char)> console)
     : config_(config), memory_(kRamBase, config.ram_size), decoder_(config.features),

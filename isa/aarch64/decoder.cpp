@@ -16,13 +16,12 @@ constexpr Encoding kRawTable[] = {
              bits,                                                                                 \
              detail::maskOf<bits>(),                                                               \
              detail::expectOf<bits>(),                                                             \
-             &detail::invoke<&Executor::id, bits>,                                                 \
              &detail::Specialised<&Executor::id, bits>::select,                                    \
              false,                                                                                \
              false},
 #define UNALLOC(id, name, bits)                                                                    \
     Encoding{#id,     name, bits, detail::maskOf<bits>(), detail::expectOf<bits>(),                \
-             nullptr, nullptr, true, false},
+             nullptr, true, false},
 #include "isa/aarch64/a64.inc"
 };
 
@@ -105,7 +104,7 @@ Decoded Decoder::decode(u32 insn) const {
         if (!e->matches(insn)) continue;
         if (e->unallocated) break;
         if (e->needs_lse && !features_.lse) continue;
-        return {e->specialise(insn), e};
+        return {e->handler(insn), e};
     }
     return {&executeUndefined, nullptr};
 }

@@ -22,8 +22,9 @@ struct Encoding {
     std::string_view bits; // the 32-character pattern
     u32 mask;              // fixed bits
     u32 expect;            // their values
-    ExecFn fn;              // generic handler trampoline; nullptr for UNALLOC lines
-    ExecFn (*specialise)(u32 insn); // trampoline specialised on the word's small fields
+    // The handler trampoline for a word of this line, specialised on the word's small fields
+    // (see detail::Specialised); nullptr for UNALLOC lines.
+    ExecFn (*handler)(u32 insn);
     bool unallocated;      // an UNALLOC (reserved hole) line
     bool needs_lse;        // REQUIRES(id, LSE)
 

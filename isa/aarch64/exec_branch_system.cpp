@@ -5,8 +5,7 @@
 
 namespace cmodx::isa {
 
-// ---- Exception entry
-// -----------------------------------------------------------------------------
+// ---- Exception entry ----------------------------------------------------------------------------
 
 namespace {
 
@@ -42,8 +41,7 @@ void takeSyncException(CpuState& s, const GuestException& ex) {
 
 void takeIrq(CpuState& s) { enterEl1(s, kVectorIrq, s.pc); }
 
-// ---- Branches
-// ------------------------------------------------------------------------------------
+// ---- Branches -----------------------------------------------------------------------------------
 
 void Executor::B_cond(Imm<19> imm19, Cond cond) {
     if (conditionHolds(cond)) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
@@ -98,8 +96,7 @@ void Executor::ERET() {
     npc = s.elr_el1;
 }
 
-// ---- Exception generation
-// ------------------------------------------------------------------------
+// ---- Exception generation -----------------------------------------------------------------------
 
 void Executor::SVC(Imm<16> imm16) {
     GuestException ex{ExceptionClass::Svc64, imm16.value};
@@ -120,8 +117,7 @@ void Executor::HLT(Imm<16> imm16) {
     if (!plat.haltInstruction(static_cast<u16>(imm16.value))) undefined();
 }
 
-// ---- Hints and barriers
-// --------------------------------------------------------------------------
+// ---- Hints and barriers -------------------------------------------------------------------------
 
 void Executor::NOP() {}
 void Executor::YIELD() {}
@@ -136,8 +132,7 @@ void Executor::DSB(Imm<4>) {}
 void Executor::DMB(Imm<4>) {}
 void Executor::ISB() {}
 
-// ---- PSTATE (MSR immediate)
-// ----------------------------------------------------------------------
+// ---- PSTATE (MSR immediate) ---------------------------------------------------------------------
 
 void Executor::MSR_imm(Imm<3> op1, Imm<4> CRm, Imm<3> op2) {
     const u32 field = op1.value << 3 | op2.value;
@@ -158,8 +153,7 @@ void Executor::MSR_imm(Imm<3> op1, Imm<4> CRm, Imm<3> op2) {
     }
 }
 
-// ---- System instructions
-// -------------------------------------------------------------------------
+// ---- System instructions ------------------------------------------------------------------------
 
 void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
     const u32 op = op1.value << 11 | CRn.value << 7 | CRm.value << 3 | op2.value;
@@ -225,8 +219,7 @@ void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
 
 void Executor::SYSL(Imm<3>, Imm<4>, Imm<4>, Imm<3>, Reg) { undefined(); }
 
-// ---- System register moves
-// -----------------------------------------------------------------------
+// ---- System register moves ----------------------------------------------------------------------
 
 namespace {
 bool accessibleAtEl0(u32 key, u64 sctlr) {

@@ -368,8 +368,7 @@ void Executor::SBCS(bool sf, Reg Rm, Reg Rn, Reg Rd) {
     addSubCarry(*this, sf, Rm, Rn, Rd, true, true);
 }
 
-// ---- Data processing -- register: conditional
-// ----------------------------------------------------
+// ---- Data processing -- register: conditional ---------------------------------------------------
 
 void Executor::CCMN_reg(bool sf, Reg Rm, Cond cond, Reg Rn, Imm<4> nzcv) {
     condCompare(*this, sf, R(sf, Rm), cond, Rn, nzcv, false);
@@ -397,8 +396,7 @@ void Executor::CSNEG(bool sf, Reg Rm, Cond cond, Reg Rn, Reg Rd) {
     condSelect(*this, sf, Rm, cond, Rn, Rd, true, true);
 }
 
-// ---- Data processing -- register: 3 source
-// -------------------------------------------------------
+// ---- Data processing -- register: 3 source ------------------------------------------------------
 
 void Executor::MADD(bool sf, Reg Rm, Reg Ra, Reg Rn, Reg Rd) {
     setR(sf, Rd, R(sf, Ra) + R(sf, Rn) * R(sf, Rm));

@@ -109,32 +109,21 @@ struct HandlerTraits<void (C::*)(A...)> {
     return next.fn(e, next.insn);
 }
 
-// Calls handler Fn on `self` with the fields of `insn` laid out by pattern P, then retires it.
-template <auto Fn, FixedString P>
-[[gnu::flatten]] void invoke(typename HandlerTraits<decltype(Fn)>::Class& self, u32 insn) {
-    using Args = typename HandlerTraits<decltype(Fn)>::Args;
-    constexpr auto fields = fieldsOf<P>();
-    static_assert(fields.size() == std::tuple_size_v<Args>,
-                  "handler arity differs from the number of fields in its pattern");
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (self.*Fn)(fieldAs<std::tuple_element_t<I, Args>, fields[I].width>(
-            (insn >> fields[I].shift) & static_cast<u32>(ones(fields[I].width)))...);
-    }
-    (std::make_index_sequence<fields.size()>{});
-    return retireAndContinue(self);
-}
-
 // Decode-time specialisation. Fields of at most two bits (sf, S, shift type, load/store size
 // and opc ...) pick one of up to 2^kMaxSpecialisedBits instantiations of the trampoline, in
 // which they are compile-time constants: the handler's branches on them fold away. Wider
 // fields (registers, immediates) are still extracted from the word at run time.
 inline constexpr unsigned kMaxSpecialisedBits = 6;
 
+// Specialised<Fn, P>::select(word) returns the trampoline that calls handler Fn with the fields
+// of the word laid out by pattern P, then retires the instruction.
 template <auto Fn, FixedString P>
 struct Specialised {
     using Class = typename HandlerTraits<decltype(Fn)>::Class;
     using Args = typename HandlerTraits<decltype(Fn)>::Args;
     static constexpr auto fields = fieldsOf<P>();
+    static_assert(fields.size() == std::tuple_size_v<Args>,
+                  "handler arity differs from the number of fields in its pattern");
 
     struct Plan {
         std::array<int, fields.size()> offset{}; // bit offset in the variant index, or -1

@@ -318,7 +318,7 @@ int coverage(const Options& o) {
         fmt::print("  {:<16} {}\n", id, n);
     std::vector<std::string_view> missing;
     for (const isa::Encoding& e : isa::encodingTable())
-        if (e.fn && !e.unallocated && (!e.needs_lse || gen.lse) && !hits.count(e.id))
+        if (e.handler && !e.unallocated && (!e.needs_lse || gen.lse) && !hits.count(e.id))
             missing.push_back(e.id);
     fmt::print("not generated ({}):", missing.size());
     for (std::string_view id : missing)

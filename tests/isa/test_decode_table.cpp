@@ -78,7 +78,7 @@ TEST(DecodeTable, WellFormedAndUniqueIds) {
         EXPECT_TRUE(ids.insert(e.id).second) << "duplicate id " << e.id;
         EXPECT_EQ(e.bits.size(), 32u) << e.id;
         EXPECT_EQ(e.expect & ~e.mask, 0u) << e.id;
-        EXPECT_EQ(e.unallocated, e.fn == nullptr) << e.id;
+        EXPECT_EQ(e.unallocated, e.handler == nullptr) << e.id;
         EXPECT_FALSE(e.unallocated && e.needs_lse) << e.id << ": REQUIRES on a hole";
         (e.unallocated ? holes : insts)++;
     }
@@ -199,7 +199,7 @@ TEST(DecodeTable, EveryInstDecodesToItself) {
         const Encoding* got = with_lse.decode(word).encoding;
         EXPECT_EQ(got, &e) << fmt::format("word {:#010x} decodes to {}", word,
                                           got ? got->id : "UNDEFINED");
-        EXPECT_EQ(with_lse.decode(word).fn, e.specialise(word));
+        EXPECT_EQ(with_lse.decode(word).fn, e.handler(word));
 
         const Encoding* got_v80 = without_lse.decode(word).encoding;
         if (e.needs_lse)

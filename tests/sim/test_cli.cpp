@@ -121,8 +121,7 @@ TEST(RunCommand, UsageErrorsHaveTheirOwnExitCode) {
     EXPECT_NE(help.out.find("--max-insns"), std::string::npos);
 }
 
-// ---- Bad images
-// ----------------------------------------------------------------------------------
+// ---- Bad images ---------------------------------------------------------------------------------
 
 struct BadImage {
     const char* name;
