@@ -9,6 +9,9 @@ packages=(
   libcapstone-dev                 # disassembly text and the decoder cross-check
   libgtest-dev libgmock-dev       # GoogleTest
   libfmt-dev libcli11-dev
+  libzstd-dev libxxhash-dev       # snapshot files (compressed) and the machine state hash
+  nlohmann-json3-dev              # --stats-json
+  libtomlplusplus-dev             # toml++: machine configuration files
   qemu-system-arm                 # qemu-system-aarch64: the differential-test oracle and bench anchor
 )
 

@@ -5,15 +5,35 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cmodx::sim {
 
 struct RunOptions {
     std::string image;
-    std::uint64_t max_insns = 20'000'000'000ULL;
+    std::string config_file;
+    // Machine settings: the command line overrides the config file, which overrides defaults.
+    unsigned cores = 1;
     std::string cpu = "cortex-a53";
     std::uint64_t ram_mib = 128;
+    std::uint64_t quantum = 1;
+    std::uint64_t seed = 0;
+    std::string bootargs;
+    // Limits (0 = none).
+    std::uint64_t max_cycles = 20'000'000'000ULL;
+    std::uint64_t max_insns = 0;
+    std::vector<std::string> injections;
     bool stats = false;
+    std::string stats_json;
+    std::string save_snapshot;
+    std::string restore;
+    // Which machine settings were given on the command line.
+    CLI::Option* opt_cores = nullptr;
+    CLI::Option* opt_cpu = nullptr;
+    CLI::Option* opt_ram = nullptr;
+    CLI::Option* opt_quantum = nullptr;
+    CLI::Option* opt_seed = nullptr;
+    CLI::Option* opt_bootargs = nullptr;
 };
 void addRunOptions(CLI::App& cmd, RunOptions& options);
 int runCommand(const RunOptions& options);

@@ -58,6 +58,11 @@ LoadedImage loadElf(const std::vector<u8>& image, PhysicalMemory& memory) {
         if (ph.p_offset > image.size() || ph.p_filesz > image.size() - ph.p_offset)
             throw ImageError(fmt::format("truncated ELF file: segment {} lies beyond its end", i));
         const u64 addr = ph.p_paddr;
+        if (const std::string dev = memory.deviceIn(addr, ph.p_memsz); !dev.empty())
+            throw ImageError(fmt::format("segment {} at {:#x}..{:#x} overlaps the {} device's "
+                                         "registers; images load into RAM ({:#x}..{:#x})",
+                                         i, addr, addr + ph.p_memsz, dev, memory.ramBase(),
+                                         memory.ramBase() + memory.ramSize()));
         if (!memory.inRam(addr, ph.p_memsz))
             throw ImageError(fmt::format("segment {} at {:#x}..{:#x} is outside RAM ({:#x}..{:#x})",
                                          i, addr, addr + ph.p_memsz, memory.ramBase(),

@@ -30,6 +30,12 @@ const PhysicalMemory::Mapping* PhysicalMemory::find(u64 addr, unsigned size) con
     return nullptr;
 }
 
+std::string PhysicalMemory::deviceIn(u64 addr, u64 len) const {
+    for (const Mapping& m : mmio_)
+        if (addr < m.base + m.size && m.base < addr + len) return m.device->name();
+    return {};
+}
+
 bool PhysicalMemory::readMmio(u64 addr, unsigned size, u64& value) {
     const Mapping* m = find(addr, size);
     if (!m) return false;

@@ -4,6 +4,7 @@
 
 #include "isa/aarch64/bits.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,14 +37,20 @@ public:
         return addr >= ram_base_ && len <= ram_size_ && addr - ram_base_ <= ram_size_ - len;
     }
 
-    // Pages of RAM where a store may change decoded instructions: those holding decoded code
-    // and the page before each (a store can start there and spill over). One byte per page.
+    // Watched pages of RAM, one byte per page: a store to one is reported to the machine.
+    // kWatchCode marks pages holding decoded instructions, kWatchExclusive pages holding an
+    // exclusive reservation. The page before each is marked too (a store can start there and
+    // spill over), so the store fast path checks only the page of its first byte.
+    static constexpr u8 kWatchCode = 1, kWatchExclusive = 2;
     u8* codePages() { return code_pages_.data(); }
-    void markCode(u64 addr) {
+    void markWatched(u64 addr, u8 why) {
         const u64 page = (addr - ram_base_) >> kPageShift;
-        code_pages_[page] = 1;
-        if (page > 0) code_pages_[page - 1] = 1;
+        code_pages_[page] |= why;
+        if (page > 0) code_pages_[page - 1] |= why;
     }
+    void clearWatched() { std::fill(code_pages_.begin(), code_pages_.end(), u8{0}); }
+    // The name of a device mapped somewhere in [addr, addr + len), or empty.
+    std::string deviceIn(u64 addr, u64 len) const;
 
     // Maps `device` at [base, base + size). Ranges must not overlap RAM or each other.
     void map(u64 base, u64 size, Device* device);

@@ -45,4 +45,16 @@ void Pl011::write(u64 offset, unsigned, u64 value) {
     }
 }
 
+void Pl011::save(StateWriter& w) const {
+    w.tag("UART");
+    for (const u32 v : {cr_, lcr_h_, ibrd_, fbrd_, imsc_, ifls_})
+        w.put(v);
+}
+
+void Pl011::load(StateReader& r) {
+    r.tag("UART");
+    for (u32* v : {&cr_, &lcr_h_, &ibrd_, &fbrd_, &imsc_, &ifls_})
+        r.get(*v);
+}
+
 } // namespace cmodx::sim

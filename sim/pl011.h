@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sim/memory.h"
+#include "sim/snapshot.h"
 
 #include <functional>
 
@@ -17,6 +18,9 @@ public:
     std::string name() const override { return "pl011"; }
     u64 read(u64 offset, unsigned size) override;
     void write(u64 offset, unsigned size, u64 value) override;
+
+    void save(StateWriter& w) const;
+    void load(StateReader& r);
 
 private:
     std::function<void(char)> sink_;

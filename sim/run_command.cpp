@@ -1,28 +1,20 @@
-// `cmodx run IMAGE.elf`: load a bare-metal image, run it, report how it stopped.
+// `cmodx run IMAGE.elf`: build the machine, load a bare-metal image (or restore a snapshot), run
+// it, and report how it stopped. stdout carries the guest console and nothing else.
 #include "sim/commands.h"
+#include "sim/config.h"
 #include "sim/console.h"
 #include "sim/exit_codes.h"
+#include "sim/injection.h"
 #include "sim/machine.h"
+#include "sim/snapshot_file.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <fstream>
 
 namespace cmodx::sim {
-
-namespace {
-bool featuresForCpu(const std::string& cpu, isa::Features& out) {
-    if (cpu == "cortex-a53") {
-        out = {}; // ARMv8.0-A, as QEMU's -cpu cortex-a53: no LSE
-        return true;
-    }
-    if (cpu == "max") {
-        out = isa::Features{.lse = true}; // everything cmodx implements, like QEMU's -cpu max
-        return true;
-    }
-    return false;
-}
-} // namespace
 
 // CLI11 converts "-5" to a huge unsigned number; counts and sizes must be written unsigned.
 const CLI::Validator kUnsigned(
@@ -34,70 +26,267 @@ const CLI::Validator kUnsigned(
     "UINT");
 
 void addRunOptions(CLI::App& cmd, RunOptions& o) {
-    cmd.add_option("image", o.image, "Bare-metal AArch64 ELF executable to run")->required();
+    cmd.add_option("image", o.image, "Bare-metal AArch64 ELF executable to run");
+    cmd.add_option("--config", o.config_file,
+                   "Machine configuration file (TOML; see docs/platform.md); command-line "
+                   "options override it");
+    o.opt_cores = cmd.add_option("--cores", o.cores, "Number of cores (PEs); core 0 starts at "
+                                                     "the ELF entry, the others at PSCI CPU_ON")
+                      ->check(kUnsigned)
+                      ->check(CLI::Range(1u, kMaxCores))
+                      ->capture_default_str();
+    o.opt_cpu = cmd.add_option("--cpu", o.cpu,
+                               "CPU profile: cortex-a53 (ARMv8.0) or max (adds FEAT_LSE atomics)")
+                    ->check(CLI::IsMember({"cortex-a53", "max"}))
+                    ->capture_default_str();
+    o.opt_ram = cmd.add_option("--ram", o.ram_mib, "RAM size in MiB at 0x40000000")
+                    ->check(kUnsigned)
+                    ->check(CLI::Range(1, 4096))
+                    ->capture_default_str();
+    o.opt_quantum =
+        cmd.add_option("--quantum", o.quantum,
+                       "Instructions each core runs before the next core's turn (1: an "
+                       "interrupt or another core can come between any two instructions)")
+            ->check(kUnsigned)
+            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))
+            ->capture_default_str();
+    o.opt_seed = cmd.add_option("--seed", o.seed, "Seed of all simulated randomness")
+                     ->check(kUnsigned)
+                     ->capture_default_str();
+    o.opt_bootargs =
+        cmd.add_option("--bootargs", o.bootargs,
+                       "Boot-argument string, placed NUL-terminated at 0x44000000 (docs/platform.md)");
+    cmd.add_option("--max-cycles", o.max_cycles,
+                   "Stop with exit code 4 when the global clock reaches N cycles (0 = no limit)")
+        ->check(kUnsigned)
+        ->capture_default_str();
     cmd.add_option("--max-insns", o.max_insns,
-                   "Stop with exit code 4 after this many instructions (0 = no limit)")
+                   "Stop with exit code 4 after N instructions on all cores together (0 = no "
+                   "limit)")
         ->check(kUnsigned)
         ->capture_default_str();
-    cmd.add_option("--cpu", o.cpu,
-                   "CPU profile: cortex-a53 (ARMv8.0) or max (adds FEAT_LSE atomics)")
-        ->check(CLI::IsMember({"cortex-a53", "max"}))
-        ->capture_default_str();
-    cmd.add_option("--ram", o.ram_mib, "RAM size in MiB at 0x40000000")
-        ->check(kUnsigned)
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
-    cmd.add_flag("--stats", o.stats,
-                 "Print instructions retired, host time and MIPS to stderr at the end");
+    cmd.add_option("--inject", o.injections,
+                   "Inject an event, repeatable: irq:core=C:cycle=T[:intid=N], "
+                   "irq:core=C:pc=ADDR[:hit=N][:intid=N], stall:core=C:cycle=T:cycles=N, "
+                   "stall:core=C:pc=ADDR[:hit=N]:cycles=N");
+    cmd.add_flag("--stats", o.stats, "Print per-core statistics and the state hash to stderr");
+    cmd.add_option("--stats-json", o.stats_json, "Write the statistics as JSON to FILE");
+    cmd.add_option("--save-snapshot", o.save_snapshot,
+                   "Save the whole machine state to FILE when the run stops");
+    cmd.add_option("--restore", o.restore,
+                   "Continue from a snapshot FILE instead of loading an image (the machine "
+                   "settings come from the snapshot)");
 }
 
+namespace {
+
+const char* stopText(StopReason r) {
+    switch (r) {
+    case StopReason::None: return "limit reached";
+    case StopReason::PoweredOff: return "powered off";
+    case StopReason::Reset: return "system reset";
+    case StopReason::SemihostingExit: return "semihosting exit";
+    case StopReason::GuestWedged: return "wedged";
+    }
+    return "?";
+}
+
+const char* activityText(CoreActivity a) {
+    switch (a) {
+    case CoreActivity::Off: return "off";
+    case CoreActivity::Running: return "running";
+    case CoreActivity::Wfi: return "wfi";
+    case CoreActivity::Wfe: return "wfe";
+    }
+    return "?";
+}
+
+// Builds the machine configuration: defaults, then the config file, then the command line.
+MachineConfig configure(const RunOptions& o) {
+    MachineConfig c;
+    if (!o.config_file.empty()) applyConfigFile(c, o.config_file);
+    if (o.opt_cores && o.opt_cores->count()) c.cores = o.cores;
+    if (o.opt_cpu && o.opt_cpu->count()) setCpuProfile(c, o.cpu);
+    if (o.opt_ram && o.opt_ram->count()) c.ram_size = o.ram_mib << 20;
+    if (o.opt_quantum && o.opt_quantum->count()) c.quantum = o.quantum;
+    if (o.opt_seed && o.opt_seed->count()) c.seed = o.seed;
+    if (o.opt_bootargs && o.opt_bootargs->count()) c.bootargs = o.bootargs;
+    validate(c);
+    return c;
+}
+
+int exitCodeFor(const Machine& m) {
+    switch (m.stopReason()) {
+    case StopReason::PoweredOff:
+    case StopReason::Reset: return kExitPoweredOff;
+    case StopReason::SemihostingExit:
+        return m.exitStatus() == 0 ? kExitPoweredOff : kExitGuestFailure;
+    case StopReason::GuestWedged: return kExitGuestWedged;
+    case StopReason::None: return kExitLimit;
+    }
+    return kExitInternal;
+}
+
+nlohmann::json statsJson(const Machine& m, double seconds, int exit_code) {
+    nlohmann::json j;
+    j["stop"] = stopText(m.stopReason());
+    j["exit_code"] = exit_code;
+    j["cycles"] = m.now();
+    j["instructions"] = m.instructionsRetired();
+    j["state_hash"] = fmt::format("{:#018x}", m.stateHash());
+    j["host_seconds"] = seconds;
+    j["mips"] = seconds > 0 ? static_cast<double>(m.instructionsRetired()) / seconds / 1e6 : 0.0;
+    nlohmann::json cores = nlohmann::json::array();
+    for (unsigned i = 0; i < m.coreCount(); ++i) {
+        const Core& c = m.core(i);
+        const CoreStats& s = c.stats();
+        cores.push_back({{"core", i},
+                         {"state", activityText(c.activity())},
+                         {"pc", fmt::format("{:#x}", c.state().pc)},
+                         {"instructions", c.state().retired},
+                         {"cycles_on", s.cycles_on},
+                         {"cycles_waiting", s.cycles_waiting},
+                         {"cycles_stalled", s.cycles_stalled},
+                         {"exceptions", s.exceptions},
+                         {"irqs", s.irqs},
+                         {"fiqs", s.fiqs}});
+    }
+    j["cores"] = cores;
+    return j;
+}
+
+void printStats(const Machine& m, double seconds) {
+    const u64 insns = m.instructionsRetired();
+    fmt::print(stderr, "cmodx: {} at cycle {}; {} instructions on {} core{}\n",
+               stopText(m.stopReason()), m.now(), insns, m.coreCount(),
+               m.coreCount() == 1 ? "" : "s");
+    fmt::print(stderr, "cmodx: host time {:.3f} s, {:.1f} MIPS\n", seconds,
+               seconds > 0 ? static_cast<double>(insns) / seconds / 1e6 : 0.0);
+    fmt::print(stderr, "core  state    instructions      cycles-on        waiting    stalled  "
+                       "exceptions       irqs\n");
+    for (unsigned i = 0; i < m.coreCount(); ++i) {
+        const Core& c = m.core(i);
+        const CoreStats& s = c.stats();
+        fmt::print(stderr, "{:>4}  {:<7} {:>13} {:>14} {:>14} {:>10} {:>11} {:>10}\n", i,
+                   activityText(c.activity()), c.state().retired, s.cycles_on, s.cycles_waiting,
+                   s.cycles_stalled, s.exceptions, s.irqs + s.fiqs);
+    }
+    fmt::print(stderr, "cmodx: state hash {:#018x}\n", m.stateHash());
+}
+
+} // namespace
+
 int runCommand(const RunOptions& o) {
-    MachineConfig config;
-    config.ram_size = o.ram_mib << 20;
-    if (!featuresForCpu(o.cpu, config.features)) {
-        fmt::print(stderr, "cmodx: unknown CPU profile '{}'\n", o.cpu);
+    if (o.image.empty() == o.restore.empty()) {
+        fmt::print(stderr, "cmodx: give either an IMAGE to run or --restore SNAPSHOT\n");
         return kExitUsage;
+    }
+
+    std::vector<Injection> injections;
+    for (const std::string& spec : o.injections) {
+        try {
+            injections.push_back(parseInjection(spec));
+        } catch (const InjectionSyntaxError& e) {
+            fmt::print(stderr, "cmodx: --inject {}: {}\n", spec, e.what());
+            return kExitUsage;
+        }
+    }
+
+    Snapshot snapshot;
+    MachineConfig config;
+    try {
+        if (!o.restore.empty()) {
+            snapshot = loadSnapshotFile(o.restore);
+            config = Machine::configOf(snapshot);
+        } else {
+            config = configure(o);
+        }
+    } catch (const ConfigError& e) {
+        fmt::print(stderr, "cmodx: {}\n", e.what());
+        return kExitBadConfig;
+    } catch (const SnapshotError& e) {
+        fmt::print(stderr, "cmodx: {}\n", e.what());
+        return kExitBadSnapshot;
     }
 
     StdoutConsole console;
     Machine machine(config, [&console](char c) { console.put(c); });
     try {
-        machine.loadElfImage(readFile(o.image));
+        if (!o.restore.empty())
+            machine.restore(snapshot);
+        else
+            machine.loadElfImage(readFile(o.image));
     } catch (const ImageError& e) {
         fmt::print(stderr, "cmodx: {}: {}\n", o.image, e.what());
         return kExitBadImage;
+    } catch (const SnapshotError& e) {
+        fmt::print(stderr, "cmodx: {}: {}\n", o.restore, e.what());
+        return kExitBadSnapshot;
+    }
+    for (const Injection& inj : injections) {
+        try {
+            machine.addInjection(inj);
+        } catch (const std::invalid_argument& e) {
+            fmt::print(stderr, "cmodx: --inject {}: {}\n", formatInjection(inj), e.what());
+            return kExitUsage;
+        }
     }
 
-    const u64 limit = o.max_insns == 0 ? ~u64{0} : o.max_insns;
+    const u64 cycle_limit = o.max_cycles == 0 ? ~u64{0} : o.max_cycles;
+    const u64 insn_limit = o.max_insns == 0 ? ~u64{0} : o.max_insns;
     const auto t0 = std::chrono::steady_clock::now();
-    const StopReason reason = machine.run(limit);
+    const StopReason reason = machine.run(cycle_limit, insn_limit);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     console.flush();
 
-    const u64 insns = machine.instructionsRetired();
-    if (o.stats) {
-        fmt::print(stderr, "cmodx: instructions retired: {}\n", insns);
-        fmt::print(stderr, "cmodx: host time: {:.3f} s\n", seconds);
-        fmt::print(stderr, "cmodx: simulation speed: {:.1f} MIPS\n",
-                   seconds > 0 ? insns / seconds / 1e6 : 0.0);
-    }
+    const int code = exitCodeFor(machine);
     switch (reason) {
-    case StopReason::PoweredOff: return kExitPoweredOff;
+    case StopReason::PoweredOff: break;
     case StopReason::Reset:
         fmt::print(stderr, "cmodx: guest requested a system reset; stopping\n");
-        return kExitPoweredOff;
+        break;
+    case StopReason::SemihostingExit:
+        if (machine.exitStatus() != 0)
+            fmt::print(stderr, "cmodx: guest exited with status {} (semihosting SYS_EXIT, {})\n",
+                       machine.exitStatus(), machine.stopMessage());
+        break;
     case StopReason::GuestWedged:
         fmt::print(stderr, "cmodx: guest wedged: {}\n", machine.stopMessage());
-        return kExitGuestWedged;
+        break;
     case StopReason::None:
-        fmt::print(stderr,
-                   "cmodx: instruction limit reached: {} instructions retired without the guest "
-                   "powering off (PC {:#x}); raise --max-insns if the guest needs longer\n",
-                   insns, machine.core(0).state().pc);
-        return kExitLimit;
+        if (machine.instructionsRetired() >= insn_limit)
+            fmt::print(stderr,
+                       "cmodx: instruction limit reached: {} instructions retired without the "
+                       "guest powering off (core 0 PC {:#x}); raise --max-insns if the guest "
+                       "needs longer\n",
+                       machine.instructionsRetired(), machine.core(0).state().pc);
+        else
+            fmt::print(stderr,
+                       "cmodx: cycle limit reached: {} cycles without the guest powering off "
+                       "(core 0 PC {:#x}); raise --max-cycles if the guest needs longer\n",
+                       machine.now(), machine.core(0).state().pc);
+        break;
     }
-    return kExitInternal;
+
+    if (o.stats) printStats(machine, seconds);
+    if (!o.stats_json.empty()) {
+        std::ofstream f(o.stats_json);
+        f << statsJson(machine, seconds, code).dump(2) << '\n';
+        if (!f) {
+            fmt::print(stderr, "cmodx: cannot write {}\n", o.stats_json);
+            return kExitUsage;
+        }
+    }
+    if (!o.save_snapshot.empty()) {
+        try {
+            saveSnapshotFile(machine.snapshot(), o.save_snapshot);
+        } catch (const SnapshotError& e) {
+            fmt::print(stderr, "cmodx: {}\n", e.what());
+            return kExitBadSnapshot;
+        }
+    }
+    return code;
 }
 
 } // namespace cmodx::sim

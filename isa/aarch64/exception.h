@@ -25,17 +25,29 @@ enum class ExceptionClass : u8 {
     Brk64 = 0x3c,
 };
 
-// Data/instruction fault status codes (DFSC/IFSC) used in ESR.ISS.
+// Data/instruction fault status codes (DFSC/IFSC) used in ESR.ISS. The translation-related
+// codes carry the lookup level in their low two bits. Access flag and Permission faults at
+// level 0 exist only with FEAT_LPA2, which an ARMv8.0 PE does not have.
 enum class FaultStatus : u8 {
     AddressSizeL0 = 0x00,
+    AddressSizeL1 = 0x01,
+    AddressSizeL2 = 0x02,
+    AddressSizeL3 = 0x03,
     TranslationL0 = 0x04,
     TranslationL1 = 0x05,
     TranslationL2 = 0x06,
     TranslationL3 = 0x07,
+    AccessFlagL1 = 0x09,
+    AccessFlagL2 = 0x0a,
+    AccessFlagL3 = 0x0b,
     PermissionL1 = 0x0d,
     PermissionL2 = 0x0e,
     PermissionL3 = 0x0f,
     SyncExternal = 0x10,
+    SyncExternalOnWalkL0 = 0x14, // synchronous External abort on a translation table walk
+    SyncExternalOnWalkL1 = 0x15,
+    SyncExternalOnWalkL2 = 0x16,
+    SyncExternalOnWalkL3 = 0x17,
     Alignment = 0x21,
 };
 
@@ -66,5 +78,6 @@ void takeSyncException(CpuState& s, const GuestException& ex);
 
 // Exception entry for an IRQ taken before the instruction at s.pc.
 void takeIrq(CpuState& s);
+void takeFiq(CpuState& s);
 
 } // namespace cmodx::isa

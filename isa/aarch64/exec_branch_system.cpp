@@ -15,6 +15,7 @@ constexpr u64 kVectorCurrentElSpx = 0x200;
 constexpr u64 kVectorLowerElAarch64 = 0x400;
 constexpr u64 kVectorSync = 0x000;
 constexpr u64 kVectorIrq = 0x080;
+constexpr u64 kVectorFiq = 0x100;
 
 u64 vectorBase(const CpuState& s) {
     if (s.el == 0) return kVectorLowerElAarch64;
@@ -40,6 +41,8 @@ void takeSyncException(CpuState& s, const GuestException& ex) {
 }
 
 void takeIrq(CpuState& s) { enterEl1(s, kVectorIrq, s.pc); }
+
+void takeFiq(CpuState& s) { enterEl1(s, kVectorFiq, s.pc); }
 
 // ---- Branches -----------------------------------------------------------------------------------
 
@@ -94,6 +97,9 @@ void Executor::ERET() {
     s.daif = static_cast<u32>(spsr) & (kDaifD | kDaifA | kDaifI | kDaifF);
     s.selectStackPointer(static_cast<u8>(mode >> 2), mode & 1);
     npc = s.elr_el1;
+    s.exclusive_valid = false; // exception return clears the local monitor, as entry does
+    s.event_register = true;   // and, like every exception return, sets the event register
+    endChain(); // the restored DAIF may unmask a pending interrupt
 }
 
 // ---- Exception generation -----------------------------------------------------------------------
@@ -121,10 +127,16 @@ void Executor::HLT(Imm<16> imm16) {
 
 void Executor::NOP() {}
 void Executor::YIELD() {}
-void Executor::WFE() { plat.waitForEvent(); }
+// WFE consumes a set event register instead of waiting.
+void Executor::WFE() {
+    if (s.event_register)
+        s.event_register = false;
+    else
+        plat.waitForEvent();
+}
 void Executor::WFI() { plat.waitForInterrupt(); }
 void Executor::SEV() { plat.sendEvent(); }
-void Executor::SEVL() {}
+void Executor::SEVL() { s.event_register = true; }
 void Executor::HINT(Imm<4>, Imm<3>) {} // unallocated hints execute as NOP
 void Executor::CLREX() { s.exclusive_valid = false; }
 // Memory is sequentially consistent in this model, so barriers order nothing further.
@@ -148,6 +160,7 @@ void Executor::MSR_imm(Imm<3> op1, Imm<4> CRm, Imm<3> op2) {
     case 0b011'111: // DAIFClr
         if (s.el == 0 && !(s.sctlr_el1 & (1u << 9))) undefined();
         s.daif &= ~(CRm.value << 6);
+        endChain(); // a pending interrupt may now be taken before the next instruction
         return;
     default: undefined();
     }
@@ -209,11 +222,21 @@ void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
     }
     default: break;
     }
-    // TLB maintenance (TLBI ... at EL1, op1=0 CRn=8): accepted; translation is not modelled yet,
-    // so there is nothing to invalidate.
-    if (op1.value == 0 && CRn.value == 8 && !el0 && (CRm.value == 3 || CRm.value == 7) &&
-        op2.value != 4 && op2.value != 6)
-        return;
+    // TLB maintenance (TLBI, op1 = 0, CRn = 8) at EL1. CRm = 3: Inner Shareable (broadcast),
+    // CRm = 7: this PE only. op2: 0 VMALLE1, 1 VAE1, 2 ASIDE1, 3 VAAE1, 5 VALE1, 7 VAALE1.
+    if (op1.value == 0 && CRn.value == 8 && (CRm.value == 3 || CRm.value == 7)) {
+        if (el0) undefined();
+        const bool is = CRm.value == 3;
+        switch (op2.value) {
+        case 0: plat.cacheMaintenance(is ? CacheOp::TlbiVmalle1Is : CacheOp::TlbiVmalle1, 0); return;
+        case 1:
+        case 3:
+        case 5:
+        case 7: plat.cacheMaintenance(is ? CacheOp::TlbiVae1Is : CacheOp::TlbiVae1, addr); return;
+        case 2: plat.cacheMaintenance(is ? CacheOp::TlbiAside1Is : CacheOp::TlbiAside1, addr); return;
+        default: break;
+        }
+    }
     undefined();
 }
 
@@ -222,6 +245,47 @@ void Executor::SYSL(Imm<3>, Imm<4>, Imm<4>, Imm<3>, Reg) { undefined(); }
 // ---- System register moves ----------------------------------------------------------------------
 
 namespace {
+// The System registers the executor keeps in CpuState (the rest belong to the machine: GIC CPU
+// interface, timers, PMU). For these, EL0 access is decided here; the machine decides for its own.
+bool executorOwns(u32 key) {
+    switch (key) {
+    case sysreg::NZCV:
+    case sysreg::DAIF:
+    case sysreg::SPSel:
+    case sysreg::CurrentEL:
+    case sysreg::SP_EL0:
+    case sysreg::ELR_EL1:
+    case sysreg::SPSR_EL1:
+    case sysreg::ESR_EL1:
+    case sysreg::FAR_EL1:
+    case sysreg::VBAR_EL1:
+    case sysreg::SCTLR_EL1:
+    case sysreg::CPACR_EL1:
+    case sysreg::TCR_EL1:
+    case sysreg::TTBR0_EL1:
+    case sysreg::TTBR1_EL1:
+    case sysreg::MAIR_EL1:
+    case sysreg::AMAIR_EL1:
+    case sysreg::CONTEXTIDR_EL1:
+    case sysreg::MDSCR_EL1:
+    case sysreg::TPIDR_EL0:
+    case sysreg::TPIDRRO_EL0:
+    case sysreg::TPIDR_EL1:
+    case sysreg::MIDR_EL1:
+    case sysreg::MPIDR_EL1:
+    case sysreg::CTR_EL0:
+    case sysreg::DCZID_EL0:
+    case sysreg::ID_AA64PFR0_EL1:
+    case sysreg::ID_AA64PFR1_EL1:
+    case sysreg::ID_AA64DFR0_EL1:
+    case sysreg::ID_AA64ISAR0_EL1:
+    case sysreg::ID_AA64ISAR1_EL1:
+    case sysreg::ID_AA64MMFR0_EL1:
+    case sysreg::ID_AA64MMFR1_EL1: return true;
+    default: return false;
+    }
+}
+
 bool accessibleAtEl0(u32 key, u64 sctlr) {
     switch (key) {
     case sysreg::NZCV:
@@ -233,12 +297,37 @@ bool accessibleAtEl0(u32 key, u64 sctlr) {
     default: return false;
     }
 }
+
+bool readOnly(u32 key) {
+    switch (key) {
+    case sysreg::CurrentEL:
+    case sysreg::MIDR_EL1:
+    case sysreg::MPIDR_EL1:
+    case sysreg::CTR_EL0:
+    case sysreg::DCZID_EL0:
+    case sysreg::ID_AA64PFR0_EL1:
+    case sysreg::ID_AA64PFR1_EL1:
+    case sysreg::ID_AA64DFR0_EL1:
+    case sysreg::ID_AA64ISAR0_EL1:
+    case sysreg::ID_AA64ISAR1_EL1:
+    case sysreg::ID_AA64MMFR0_EL1:
+    case sysreg::ID_AA64MMFR1_EL1: return true;
+    default: return false;
+    }
+}
 } // namespace
 
 void Executor::MRS(Imm<15> field, Reg Rt) {
     const u32 key = sysreg::fromMoveField(field.value);
+    if (!executorOwns(key)) {
+        // The machine's registers; it checks EL0 access itself.
+        const auto r = plat.readSysReg(key);
+        if (!r) undefined();
+        setX(Rt, *r);
+        return;
+    }
     if (s.el == 0 && !accessibleAtEl0(key, s.sctlr_el1)) undefined();
-    u64 v;
+    u64 v = 0;
     switch (key) {
     case sysreg::NZCV: v = s.nzcv; break;
     case sysreg::DAIF: v = s.daif; break;
@@ -252,34 +341,47 @@ void Executor::MRS(Imm<15> field, Reg Rt) {
     case sysreg::VBAR_EL1: v = s.vbar_el1; break;
     case sysreg::SCTLR_EL1: v = s.sctlr_el1; break;
     case sysreg::CPACR_EL1: v = s.cpacr_el1; break;
+    case sysreg::TCR_EL1: v = s.tcr_el1; break;
+    case sysreg::TTBR0_EL1: v = s.ttbr0_el1; break;
+    case sysreg::TTBR1_EL1: v = s.ttbr1_el1; break;
+    case sysreg::MAIR_EL1: v = s.mair_el1; break;
+    case sysreg::AMAIR_EL1: v = s.amair_el1; break;
+    case sysreg::CONTEXTIDR_EL1: v = s.contextidr_el1; break;
+    case sysreg::MDSCR_EL1: v = s.mdscr_el1; break;
     case sysreg::TPIDR_EL0: v = s.tpidr_el0; break;
     case sysreg::TPIDRRO_EL0: v = s.tpidrro_el0; break;
     case sysreg::TPIDR_EL1: v = s.tpidr_el1; break;
-    case sysreg::MIDR_EL1: v = sysreg::kMidrCortexA53; break;
+    case sysreg::MIDR_EL1: v = features.midr; break;
     case sysreg::MPIDR_EL1: v = s.mpidr_el1; break;
     case sysreg::CTR_EL0: v = sysreg::kCtrEl0; break;
     case sysreg::DCZID_EL0: v = sysreg::kDczidEl0; break;
-    // What this model implements: EL0 and EL1 in AArch64 only, no FP/AdvSIMD; LSE per profile.
-    case sysreg::ID_AA64PFR0_EL1: v = 0x00ff0011; break;
+    // What this model implements: EL0 and EL1 in AArch64 only, no FP/AdvSIMD, the GICv3 CPU
+    // interface as System registers; LSE per profile; 40-bit PA, 16-bit ASID, 4 KiB granule.
+    case sysreg::ID_AA64PFR0_EL1: v = sysreg::kIdAa64Pfr0; break;
     case sysreg::ID_AA64ISAR0_EL1: v = features.lse ? u64{2} << 20 : 0; break;
-    default: {
-        const auto r = plat.readSysReg(key);
-        if (!r) undefined();
-        v = *r;
-    }
+    case sysreg::ID_AA64DFR0_EL1: v = sysreg::kIdAa64Dfr0; break;
+    case sysreg::ID_AA64MMFR0_EL1: v = sysreg::kIdAa64Mmfr0; break;
+    default: v = 0; break; // ID_AA64PFR1, ISAR1, MMFR1: nothing beyond ARMv8.0
     }
     setX(Rt, v);
 }
 
 void Executor::MSR_reg(Imm<15> field, Reg Rt) {
     const u32 key = sysreg::fromMoveField(field.value);
-    if (s.el == 0 && (!accessibleAtEl0(key, s.sctlr_el1) || key == sysreg::TPIDRRO_EL0 ||
-                      key == sysreg::CTR_EL0 || key == sysreg::DCZID_EL0))
-        undefined();
     const u64 v = X(Rt);
+    if (!executorOwns(key)) {
+        if (!plat.writeSysReg(key, v)) undefined();
+        return;
+    }
+    if (s.el == 0 && (!accessibleAtEl0(key, s.sctlr_el1) || key == sysreg::TPIDRRO_EL0))
+        undefined();
+    if (readOnly(key)) undefined();
     switch (key) {
     case sysreg::NZCV: s.nzcv = static_cast<u32>(v) & 0xf0000000u; return;
-    case sysreg::DAIF: s.daif = static_cast<u32>(v) & (kDaifD | kDaifA | kDaifI | kDaifF); return;
+    case sysreg::DAIF:
+        s.daif = static_cast<u32>(v) & (kDaifD | kDaifA | kDaifI | kDaifF);
+        endChain(); // a pending interrupt may now be taken before the next instruction
+        return;
     case sysreg::SPSel: s.selectStackPointer(s.el, v & 1); return;
     case sysreg::SP_EL0:
         // Writing SP_EL0 while it is the current stack pointer is UNDEFINED.
@@ -291,21 +393,24 @@ void Executor::MSR_reg(Imm<15> field, Reg Rt) {
     case sysreg::ESR_EL1: s.esr_el1 = v; return;
     case sysreg::FAR_EL1: s.far_el1 = v; return;
     case sysreg::VBAR_EL1: s.vbar_el1 = v & ~u64{0x7ff}; return;
-    case sysreg::SCTLR_EL1: s.sctlr_el1 = v; return;
     case sysreg::CPACR_EL1: s.cpacr_el1 = v; return;
+    case sysreg::AMAIR_EL1: s.amair_el1 = v; return;
+    case sysreg::CONTEXTIDR_EL1: s.contextidr_el1 = v & 0xffff'ffff; return;
+    case sysreg::MDSCR_EL1: s.mdscr_el1 = v; return;
     case sysreg::TPIDR_EL0: s.tpidr_el0 = v; return;
     case sysreg::TPIDRRO_EL0: s.tpidrro_el0 = v; return;
     case sysreg::TPIDR_EL1: s.tpidr_el1 = v; return;
-    case sysreg::CurrentEL:
-    case sysreg::MIDR_EL1:
-    case sysreg::MPIDR_EL1:
-    case sysreg::CTR_EL0:
-    case sysreg::DCZID_EL0:
-    case sysreg::ID_AA64PFR0_EL1:
-    case sysreg::ID_AA64ISAR0_EL1: undefined(); // read-only
-    default:
-        if (!plat.writeSysReg(key, v)) undefined();
+    // The translation registers: a write drops this PE's cached translations. (Hardware may
+    // keep TLB entries across such a write; dropping them is one of the behaviours allowed.)
+    case sysreg::SCTLR_EL1: s.sctlr_el1 = v; break;
+    case sysreg::TCR_EL1: s.tcr_el1 = v; break;
+    case sysreg::TTBR0_EL1: s.ttbr0_el1 = v; break;
+    case sysreg::TTBR1_EL1: s.ttbr1_el1 = v; break;
+    case sysreg::MAIR_EL1: s.mair_el1 = v; break;
+    default: undefined();
     }
+    flushTranslations();
+    endChain(); // the next instruction is fetched through the new translation
 }
 
 } // namespace cmodx::isa

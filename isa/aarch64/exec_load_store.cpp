@@ -87,6 +87,7 @@ void loadExclusive(Executor& e, unsigned bytes, unsigned elements, Reg Rt2, Reg 
     e.s.exclusive_valid = true;
     e.s.exclusive_addr = address;
     e.s.exclusive_size = total;
+    e.plat.exclusiveLoad(e.translateOrAbort(address, AccessType::Read, e.s.el).pa, total);
 }
 
 // STXR/STLXR (elements == 1) and STXP/STLXP (elements == 2). The alignment check comes before
@@ -98,8 +99,13 @@ void storeExclusive(Executor& e, unsigned bytes, unsigned elements, Reg Rs, Reg 
     const unsigned total = bytes * elements;
     const u64 data1 = e.X(Rt), data2 = e.X(Rt2);
     e.checkAlignment(address, total, true);
-    const bool pass =
+    // Permission to write is checked whether or not the monitors pass (as QEMU does).
+    const u64 pa = e.translateOrAbort(address, AccessType::Write, e.s.el).pa;
+    // Both monitors must hold: the local one (this PE's last load-exclusive was to exactly this
+    // range) and the global one (no other PE has stored to the granule since).
+    const bool local =
         e.s.exclusive_valid && e.s.exclusive_addr == address && e.s.exclusive_size == total;
+    const bool pass = e.plat.exclusiveStore(pa, total) && local;
     if (pass) {
         e.storeSized(address, bytes, data1);
         if (elements == 2) e.storeSized(address + bytes, bytes, data2);
@@ -283,10 +289,18 @@ void Executor::LDST_post(Imm<2> size, Imm<2> opc, Imm<9> imm9, Reg Rn, Reg Rt) {
     loadStoreImm(*this, size.value, opc.value, imm9.signExtend(), true, true, Rn, Rt);
 }
 
-// LDTR/STTR family. At EL1 they use EL0's permissions; with no MMU in this model there are no
-// permissions to check, so they are ordinary accesses. The checks come with the MMU.
+// LDTR/STTR family: accesses with EL0's permissions, at EL0 and at EL1 alike.
 void Executor::LDST_unpriv(Imm<2> size, Imm<2> opc, Imm<9> imm9, Reg Rn, Reg Rt) {
-    loadStoreImm(*this, size.value, opc.value, imm9.signExtend(), false, false, Rn, Rt);
+    const unsigned bytes = 1u << size.value;
+    const u64 address = XorSP(Rn) + static_cast<u64>(imm9.signExtend());
+    switch (opc.value) {
+    case 0: storeSlow(address, bytes, X(Rt), 0); break;
+    case 1: setX(Rt, loadSlow(address, bytes, 0)); break;
+    case 2: setX(Rt, signExtendBytes(loadSlow(address, bytes, 0), bytes)); break;
+    default:
+        setW(Rt, static_cast<u32>(signExtendBytes(loadSlow(address, bytes, 0), bytes)));
+        break;
+    }
 }
 
 void Executor::LDST_pre(Imm<2> size, Imm<2> opc, Imm<9> imm9, Reg Rn, Reg Rt) {

@@ -5,8 +5,10 @@
 
 #include "isa/aarch64/bits.h"
 #include "isa/aarch64/exception.h"
+#include "isa/aarch64/mmu.h"
 #include "isa/aarch64/platform.h"
 #include "isa/aarch64/state.h"
+#include "isa/aarch64/tlb.h"
 
 #include <array>
 #include <cstring>
@@ -16,6 +18,9 @@ namespace cmodx::isa {
 // Optional architecture features a CPU profile may have.
 struct Features {
     bool lse = false; // FEAT_LSE: CAS, CASP, LD<op>, SWP
+    // MIDR_EL1: the part the profile claims to be (Cortex-A53 r0p4 by default; QEMU's `max`
+    // CPU reports 0x000f0510).
+    u64 midr = 0x410f'd034;
 
     bool operator==(const Features&) const = default;
 };
@@ -154,28 +159,38 @@ public:
     static u64 extendReg(u64 value, u32 option, unsigned shift, unsigned datasize);
 
     // ---- Memory --------------------------------------------------------------------------------
-    // Normal data accesses. RAM is read directly; anything else goes to the platform.
+    // Data accesses by virtual address. A hit in the software TLB for the current EL goes straight
+    // to RAM; everything else (a miss, a page-crossing access, MMIO, a fault) takes the slow path,
+    // which walks the translation tables, checks permissions and refills the TLB.
+    FastTlb tlb;
+    // When false, store hits are not cached in the TLB, so every store takes the slow path and
+    // is reported through Platform::observedStore (an observer wants every write).
+    bool fast_stores = true;
+
     template <typename T>
     [[gnu::always_inline]] T load(u64 addr) {
-        const u64 off = addr - ram.base;
-        if (off <= ram.size - sizeof(T)) {
+        const FastTlb::Entry& e = tlb.entry(s.el, FastTlb::kRead, addr);
+        if (e.tag == (addr & ~(FastTlb::kPageSize - 1)) &&
+            (addr & (FastTlb::kPageSize - 1)) <= FastTlb::kPageSize - sizeof(T)) [[likely]] {
             T v;
-            std::memcpy(&v, ram.host + off, sizeof(T));
+            std::memcpy(&v, ram.host + (addr + e.offset), sizeof(T));
             return v;
         }
-        return static_cast<T>(loadSlow(addr, sizeof(T)));
+        return static_cast<T>(loadSlow(addr, sizeof(T), s.el));
     }
     template <typename T>
     [[gnu::always_inline]] void store(u64 addr, T v) {
-        const u64 off = addr - ram.base;
-        if (off <= ram.size - sizeof(T)) {
+        const FastTlb::Entry& e = tlb.entry(s.el, FastTlb::kWrite, addr);
+        if (e.tag == (addr & ~(FastTlb::kPageSize - 1)) &&
+            (addr & (FastTlb::kPageSize - 1)) <= FastTlb::kPageSize - sizeof(T)) [[likely]] {
+            const u64 off = addr + e.offset;
             std::memcpy(ram.host + off, &v, sizeof(T));
-            // One look-up covers a store that spills into the next page (see RamWindow).
-            if (ram.code_pages[off >> 12]) [[unlikely]]
-                plat.codeWritten(addr, sizeof(T));
+            // Stores to pages holding decoded code or an exclusive reservation are reported.
+            if (ram.code_pages[off >> FastTlb::kPageShift]) [[unlikely]]
+                plat.watchedStore(ram.base + off, sizeof(T));
             return;
         }
-        storeSlow(addr, sizeof(T), static_cast<u64>(v));
+        storeSlow(addr, sizeof(T), static_cast<u64>(v), s.el);
     }
     // Load/store of `size` bytes (1, 2, 4, 8), zero-extended into a u64.
     [[gnu::always_inline]] u64 loadSized(u64 addr, unsigned size) {
@@ -194,12 +209,26 @@ public:
         default: store<u64>(addr, value); break;
         }
     }
+    // Accesses with the permissions of EL `perm_el` (LDTR/STTR use EL0's at EL1). Always the
+    // slow path.
+    u64 loadSlow(u64 addr, unsigned size, unsigned perm_el);
+    void storeSlow(u64 addr, unsigned size, u64 value, unsigned perm_el);
+
+    // The registers stage-1 translation uses, as currently set.
+    TranslationRegs translationRegs() const {
+        return {s.sctlr_el1, s.tcr_el1, s.ttbr0_el1, s.ttbr1_el1, s.mair_el1};
+    }
+    // Translates `va` for an access at the current EL, raising the abort a failed translation
+    // causes. Used for exclusives (the global monitor works on physical addresses), instruction
+    // fetch and semihosting.
+    Translation translateOrAbort(u64 va, AccessType type, unsigned perm_el);
+    // Drops every cached translation of this PE: the TLB, and through the platform the decoded
+    // instructions (their cache is keyed by virtual address).
+    void flushTranslations();
 
     // Atomic, exclusive and acquire/release accesses need natural alignment.
     void checkAlignment(u64 addr, unsigned size, bool is_write);
 
-    // A store by this PE to [addr, addr+size) for the exclusive monitor (single PE for now).
-    void clearExclusiveIfOverlaps(u64 addr, unsigned size);
 
     // ---- Exceptions --------------------------------------------------------------------------
     [[noreturn]] void undefined();
@@ -348,8 +377,7 @@ public:
     void UMULH(Reg Rm, Reg Rn, Reg Rd);
 
 private:
-    u64 loadSlow(u64 addr, unsigned size);
-    void storeSlow(u64 addr, unsigned size, u64 value);
+    u64 accessSlow(u64 addr, unsigned size, u64 value, bool is_write, unsigned perm_el);
 };
 
 } // namespace cmodx::isa

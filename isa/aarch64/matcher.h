@@ -104,7 +104,7 @@ struct HandlerTraits<void (C::*)(A...)> {
     ++e.s.retired;
     if (--e.chain_left == 0) return;
     const DecodeCache::Entry& next = e.dcache->slot(e.s.pc);
-    if (next.tag != e.s.pc) return;
+    if (next.tag != DecodeCache::tagFor(e.s.pc, e.s.el)) return;
     e.npc = e.s.pc + 4;
     return next.fn(e, next.insn);
 }

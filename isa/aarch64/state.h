@@ -50,12 +50,22 @@ struct CpuState {
     u64 tpidr_el1 = 0;
     u64 tpidrro_el0 = 0;
     u64 cpacr_el1 = 0;
+    u64 tcr_el1 = 0;
+    u64 ttbr0_el1 = 0;
+    u64 ttbr1_el1 = 0;
+    u64 mair_el1 = 0;
+    u64 amair_el1 = 0;
+    u64 contextidr_el1 = 0;
+    u64 mdscr_el1 = 0;
     u64 mpidr_el1 = 0x80000000; // bit 31 RES1; Aff0 = core number, set by the machine
 
     // Local exclusive monitor: set by load-exclusive, checked and cleared by store-exclusive.
     bool exclusive_valid = false;
     u64 exclusive_addr = 0;
     u64 exclusive_size = 0;
+
+    // The event register WFE waits on (set by SEV/SEVL, exception return, monitor clearing).
+    bool event_register = false;
 
     // Instructions retired on this PE.
     u64 retired = 0;

@@ -62,7 +62,23 @@ struct TestPlatform : Platform {
 
     bool readSlow(u64, unsigned, u64&) override { return false; }
     bool writeSlow(u64, unsigned, u64) override { return false; }
-    void codeWritten(u64 addr, unsigned size) override { code_writes.emplace_back(addr, size); }
+    void watchedStore(u64 pa, unsigned size) override { code_writes.emplace_back(pa, size); }
+    void observedStore(u64, u64, unsigned, u64) override {}
+    // A one-PE global monitor: it holds whatever the last load-exclusive marked.
+    bool global_valid = false;
+    u64 global_pa = 0;
+    void exclusiveLoad(u64 pa, unsigned) override {
+        global_valid = true;
+        global_pa = pa;
+    }
+    bool exclusiveStore(u64 pa, unsigned) override {
+        const bool pass = global_valid && global_pa == pa;
+        global_valid = false;
+        return pass;
+    }
+    void clearExclusive() override { global_valid = false; }
+    unsigned translation_flushes = 0;
+    void translationsFlushed() override { ++translation_flushes; }
     bool hypervisorCall(u16 imm) override {
         hvc_calls.push_back(imm);
         return hvc_result;
@@ -160,7 +176,7 @@ struct Machine {
     void predecode() {
         for (u64 pc = code_begin; pc < code_end; pc += 4) {
             const u32 insn = word(pc);
-            cache.slot(pc) = {pc, decoder.decode(insn).fn, insn};
+            cache.slot(pc) = {DecodeCache::tagFor(pc, s.el), decoder.decode(insn).fn, insn};
         }
     }
 
@@ -1899,6 +1915,8 @@ TEST(Semantics, CacheMaintenanceReachesThePlatform) {
         dc ivac, x5
         dc cisw, x6
         tlbi vmalle1
+        tlbi vae1is, x7
+        tlbi aside1, x8
     )");
     m.s.x[1] = 0x40001234;
     m.s.x[2] = 0x40005678;
@@ -1906,6 +1924,8 @@ TEST(Semantics, CacheMaintenanceReachesThePlatform) {
     m.s.x[4] = 0x40000080;
     m.s.x[5] = 0x400000c0;
     m.s.x[6] = 0x2;
+    m.s.x[7] = 0x40005;
+    m.s.x[8] = u64{7} << 48;
     m.run();
     using M = TestPlatform::Maintenance;
     const std::vector<M> expected = {
@@ -1913,9 +1933,11 @@ TEST(Semantics, CacheMaintenanceReachesThePlatform) {
         {CacheOp::IcIallu, 0},          {CacheOp::IcIalluis, 0},
         {CacheOp::DcCivac, 0x40000040}, {CacheOp::DcCvac, 0x40000080},
         {CacheOp::DcIvac, 0x400000c0},  {CacheOp::DcSetWay, 0x2},
+        {CacheOp::TlbiVmalle1, 0},      {CacheOp::TlbiVae1Is, 0x40005},
+        {CacheOp::TlbiAside1, u64{7} << 48},
     };
     EXPECT_EQ(m.platform.maintenance, expected);
-    EXPECT_EQ(m.s.retired, 9u);
+    EXPECT_EQ(m.s.retired, 11u);
 }
 
 TEST(Semantics, HintsAndBarriersChangeNothingButThePc) {
@@ -1983,7 +2005,7 @@ const char* kTenAdds = R"(
 // Calls the handler at the PC once with `chain` as the chain budget.
 void dispatch(Machine& m, u64 chain) {
     const DecodeCache::Entry& e = m.cache.slot(m.s.pc);
-    ASSERT_EQ(e.tag, m.s.pc);
+    ASSERT_EQ(e.tag, DecodeCache::tagFor(m.s.pc, m.s.el));
     m.exec.npc = m.s.pc + 4;
     m.exec.chain_left = chain;
     e.fn(m.exec, e.insn);

@@ -22,7 +22,7 @@ struct Guest {
                   [this](char c) { console.push_back(c); }) {
         const auto code = assemble(text, kCode);
         machine.memory().writeBytes(kCode, code.data(), code.size());
-        state().pc = kCode;
+        machine.core(0).powerOn(kCode, 0);
     }
     // Vectors whose synchronous handler (current EL, SPx) powers the machine off.
     void installPowerOffVectors() {
@@ -40,7 +40,8 @@ struct Guest {
         state().vbar_el1 = kVectors;
     }
     isa::CpuState& state() { return machine.core(0).state(); }
-    StopReason run(u64 limit = 1'000'000) { return machine.run(limit); }
+    // Runs for at most `limit` more cycles (one instruction each on a single core).
+    StopReason run(u64 limit = 1'000'000) { return machine.run(machine.now() + limit); }
 };
 
 const char* kPowerOff = R"(

@@ -1,0 +1,162 @@
+// One simulated PE: architectural state, the interpreter, its decode cache and PMU, and the
+// machine-side half of the ISA's Platform interface (MMIO, PSCI, semihosting, the GIC CPU
+// interface and timer registers, WFI/WFE, cache and TLB maintenance).
+#pragma once
+
+#include "isa/aarch64/decode_cache.h"
+#include "isa/aarch64/executor.h"
+#include "sim/pmu.h"
+#include "sim/snapshot.h"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cmodx::sim {
+
+class Machine;
+
+// What a core is doing between instructions.
+enum class CoreActivity : u8 {
+    Off,     // powered down (before PSCI CPU_ON, after CPU_OFF)
+    Running, //
+    Wfi,     // waiting for an interrupt
+    Wfe,     // waiting for an event
+};
+
+struct CoreStats {
+    u64 cycles_on = 0;      // cycles while powered on
+    u64 cycles_waiting = 0; // of which in WFI or WFE
+    u64 cycles_stalled = 0; // of which stalled by an injection
+    u64 exceptions = 0;     // synchronous exceptions taken
+    u64 irqs = 0;           // IRQs taken
+    u64 fiqs = 0;           // FIQs taken
+};
+
+class Core final : public isa::Platform {
+public:
+    Core(Machine& machine, unsigned index);
+    Core(const Core&) = delete;
+    Core& operator=(const Core&) = delete;
+
+    isa::CpuState& state() { return state_; }
+    const isa::CpuState& state() const { return state_; }
+    isa::DecodeCache& decodeCache() { return dcache_; }
+    isa::Executor& executor() { return exec_; }
+    unsigned index() const { return index_; }
+    CoreActivity activity() const { return activity_; }
+    const CoreStats& stats() const { return stats_; }
+    CoreStats& stats() { return stats_; }
+    u64 stalledUntil() const { return stalled_until_; }
+
+    // Can execute at global cycle `now`.
+    bool runnable(u64 now) const { return activity_ == CoreActivity::Running && now >= stalled_until_; }
+
+    // Executes up to `budget` instructions as this core's turn, which starts at global cycle
+    // `turn_start`. Returns the number retired. Stops early when the core waits, powers off,
+    // stalls, or the machine asks every core to yield (a stop, or another core woke up).
+    u64 run(u64 turn_start, u64 budget);
+
+    // The global cycle of the instruction this core is executing (or would execute next).
+    u64 currentCycle() const { return turn_start_ + (state_.retired - turn_retired_); }
+
+    // Ends the current chain of threaded dispatch after the executing instruction.
+    void endChain() { exec_.endChain(); }
+
+    // ---- Inputs from the machine -------------------------------------------------------------
+    void setIrqLine(bool asserted);
+    void setFiqLine(bool asserted);
+    bool irqLine() const { return irq_line_; }
+    bool fiqLine() const { return fiq_line_; }
+    // The event register is set (SEV on any core, a global monitor cleared): wakes WFE.
+    void signalEvent();
+    // Out of reset at `entry` in EL1h, MMU off, every interrupt masked, X0 = `context_id`.
+    void powerOn(u64 entry, u64 context_id);
+    void powerOff();
+    void stallUntil(u64 cycle) {
+        if (cycle > stalled_until_) stalled_until_ = cycle;
+        endChain();
+    }
+    // Single-step this core, checking after each instruction whether the instruction at `pc`
+    // retired (for the `hit`-th time counting from now): then `fired` is called.
+    struct PcWatch {
+        u64 pc;
+        u64 hits_left;
+        unsigned id; // the machine's injection index
+    };
+    void addPcWatch(const PcWatch& watch);
+    const std::vector<PcWatch>& pcWatches() const { return pc_watches_; }
+    // Every instruction is reported to the machine's retire observers.
+    void setStepped(bool stepped) { observed_retire_ = stepped; }
+    void setObservedStores(bool observed) {
+        exec_.fast_stores = !observed;
+        exec_.tlb.flushAll();
+    }
+
+    // TLBI VMALLE1, VAE1 (operand as written by the guest) or ASIDE1 on this core.
+    void applyTlbi(isa::CacheOp op, u64 operand);
+
+    // A store at physical `pa` changed RAM that this core may have decoded.
+    void invalidateCodeAt(u64 pa, u64 len);
+    void invalidateAllCode();
+
+    void save(StateWriter& w) const;
+    void load(StateReader& r);
+
+    // isa::Platform
+    bool readSlow(u64 addr, unsigned size, u64& value) override;
+    bool writeSlow(u64 addr, unsigned size, u64 value) override;
+    void watchedStore(u64 pa, unsigned size) override;
+    void observedStore(u64 va, u64 pa, unsigned size, u64 value) override;
+    void exclusiveLoad(u64 pa, unsigned size) override;
+    bool exclusiveStore(u64 pa, unsigned size) override;
+    void clearExclusive() override;
+    void translationsFlushed() override;
+    bool hypervisorCall(isa::u16 imm) override;
+    bool haltInstruction(isa::u16 imm) override;
+    void waitForInterrupt() override;
+    void waitForEvent() override;
+    void sendEvent() override;
+    void cacheMaintenance(isa::CacheOp op, u64 addr) override;
+    std::optional<u64> readSysReg(u32 key) override;
+    bool writeSysReg(u32 key, u64 value) override;
+
+private:
+    template <bool Stepped>
+    void runBlock(u64 end);
+    void fill(isa::DecodeCache::Entry& entry, u64 pc);
+    bool takePendingInterrupt();
+    void takeException(const isa::GuestException& ex);
+    void afterRetire(u64 pc, u32 insn);
+    std::string describeFault(const isa::GuestException& ex, u64 pc) const;
+    bool semihostingCall();
+    // Reads guest memory by virtual address at EL1 (semihosting); false when it faults.
+    bool readGuest(u64 va, void* out, unsigned size) const;
+
+    Machine& machine_;
+    unsigned index_;
+    isa::CpuState state_;
+    isa::Executor exec_;
+    isa::DecodeCache dcache_;
+    Pmu pmu_;
+    CoreActivity activity_ = CoreActivity::Off;
+    bool irq_line_ = false;
+    bool fiq_line_ = false;
+    bool event_register_ = false;
+    u64 stalled_until_ = 0;
+    u64 turn_start_ = 0;   // global cycle at which the current turn began
+    u64 turn_retired_ = 0; // state_.retired then
+    bool observed_retire_ = false;
+    std::vector<PcWatch> pc_watches_;
+    CoreStats stats_;
+    // Which virtual pages this core decoded instructions from, by physical page: a store to a
+    // physical page invalidates the decoded words of every virtual alias.
+    std::unordered_map<u64, std::vector<u64>> decoded_pages_;
+    // Exception-loop detection: where the last exception went and what had retired by then.
+    u64 last_vector_ = ~u64{0};
+    u64 retired_at_last_exception_ = 0;
+    unsigned repeated_exceptions_ = 0;
+    std::string first_fault_; // the exception that started the current chain
+};
+
+} // namespace cmodx::sim
