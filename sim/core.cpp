@@ -37,7 +37,15 @@ Core::Core(Machine& machine, unsigned index)
 
 // ---- Power and inputs ---------------------------------------------------------------------------
 
-void Core::powerOn(u64 entry, u64 context_id) {
+CoreStats Core::statsAt(u64 now) const {
+    CoreStats s = stats_;
+    if (activity_ != CoreActivity::Off) s.cycles_on += now - on_since_;
+    if (activity_ == CoreActivity::Wfi || activity_ == CoreActivity::Wfe)
+        s.cycles_waiting += now - wait_since_;
+    return s;
+}
+
+void Core::powerOn(u64 entry, u64 context_id, u64 cycle) {
     // A warm reset of the PE (what QEMU's PSCI CPU_ON does): architectural state back to its
     // reset values, then the entry point and context ID.
     const u64 retired = state_.retired;
@@ -51,15 +59,29 @@ void Core::powerOn(u64 entry, u64 context_id) {
     pmu_ = Pmu{};
     event_register_ = false;
     activity_ = CoreActivity::Running;
+    on_since_ = cycle;
     last_vector_ = ~u64{0};
     repeated_exceptions_ = 0;
     machine_.reschedule();
 }
 
 void Core::powerOff() {
+    stats_.cycles_on += currentCycle() - on_since_;
     activity_ = CoreActivity::Off;
     machine_.clearExclusive(index_);
-    endChain();
+    machine_.reschedule();
+}
+
+void Core::wake() {
+    stats_.cycles_waiting += machine_.cycleNow() - wait_since_;
+    activity_ = CoreActivity::Running;
+    machine_.reschedule();
+}
+
+void Core::startWaiting(CoreActivity how) {
+    activity_ = how;
+    wait_since_ = currentCycle();
+    machine_.reschedule();
 }
 
 void Core::setIrqLine(bool asserted) {
@@ -67,29 +89,21 @@ void Core::setIrqLine(bool asserted) {
     if (!asserted) return;
     endChain(); // looked at before the next instruction
     // WFI (and WFE) wake on a pending interrupt whether or not PSTATE masks it.
-    if (activity_ == CoreActivity::Wfi || activity_ == CoreActivity::Wfe) {
-        activity_ = CoreActivity::Running;
-        machine_.reschedule();
-    }
+    if (activity_ == CoreActivity::Wfi || activity_ == CoreActivity::Wfe) wake();
 }
 
 void Core::setFiqLine(bool asserted) {
     fiq_line_ = asserted;
     if (!asserted) return;
     endChain();
-    if (activity_ == CoreActivity::Wfi || activity_ == CoreActivity::Wfe) {
-        activity_ = CoreActivity::Running;
-        machine_.reschedule();
-    }
+    if (activity_ == CoreActivity::Wfi || activity_ == CoreActivity::Wfe) wake();
 }
 
 void Core::signalEvent() {
-    if (activity_ == CoreActivity::Wfe) {
-        activity_ = CoreActivity::Running; // the wake-up consumes the event
-        machine_.reschedule();
-    } else {
+    if (activity_ == CoreActivity::Wfe)
+        wake(); // the wake-up consumes the event
+    else
         state_.event_register = true;
-    }
 }
 
 void Core::addPcWatch(const PcWatch& watch) { pc_watches_.push_back(watch); }
@@ -139,8 +153,8 @@ bool Core::takePendingInterrupt() {
         return false;
     }
     if (machine_.wants(Observer::kException)) {
-        const ExceptionEvent ev{kind, state_.elr_el1, state_.pc, 0, 0,
-                                static_cast<u8>((state_.spsr_el1 >> 2) & 3)};
+        const ExceptionEvent ev{
+            kind, state_.elr_el1, state_.pc, 0, 0, static_cast<u8>((state_.spsr_el1 >> 2) & 3)};
         machine_.notify(Observer::kException,
                         [&](Observer& o) { o.onException(index_, ev, currentCycle()); });
     }
@@ -161,13 +175,21 @@ void Core::afterRetire(u64 pc, u32 insn) {
     }
 }
 
-u64 Core::run(u64 turn_start, u64 budget) {
+u64 Core::run(u64 turn_start, u64 budget) { return execute<true>(turn_start, budget); }
+
+u64 Core::runTurn(u64 turn_start, u64 budget) {
+    if (activity_ != CoreActivity::Running || turn_start < stalled_until_) return 0;
+    return execute<false>(turn_start, budget);
+}
+
+template <bool YieldOnReschedule>
+u64 Core::execute(u64 turn_start, u64 budget) {
     turn_start_ = turn_start;
     turn_retired_ = state_.retired;
     const u64 end = state_.retired + budget;
     while (state_.retired < end && activity_ == CoreActivity::Running &&
-           !machine_.rescheduleRequested() && machine_.stopReason() == StopReason::None &&
-           currentCycle() >= stalled_until_) {
+           !(YieldOnReschedule && machine_.rescheduleRequested()) &&
+           machine_.stopReason() == StopReason::None && currentCycle() >= stalled_until_) {
         if ((irq_line_ || fiq_line_) && takePendingInterrupt()) continue;
         const u64 pc = state_.pc;
         try {
@@ -221,8 +243,8 @@ const char* exceptionName(ExceptionClass ec) {
 } // namespace
 
 std::string Core::describeFault(const GuestException& ex, u64 pc) const {
-    std::string text = fmt::format("{} (ESR_EL1 {:#010x}) at PC {:#x}", exceptionName(ex.ec),
-                                   ex.esr(), pc);
+    std::string text =
+        fmt::format("{} (ESR_EL1 {:#010x}) at PC {:#x}", exceptionName(ex.ec), ex.esr(), pc);
     u32 word;
     if ((pc & 3) == 0 && readGuest(pc, &word, 4))
         text +=
@@ -238,8 +260,9 @@ void Core::takeException(const GuestException& ex) {
     isa::takeSyncException(state_, ex);
     ++stats_.exceptions;
     if (machine_.wants(Observer::kException)) {
-        const ExceptionEvent ev{ExceptionKind::Synchronous, state_.elr_el1, state_.pc,
-                                state_.esr_el1, ex.far_valid ? ex.far : 0, from_el};
+        const ExceptionEvent ev{
+            ExceptionKind::Synchronous, state_.elr_el1, state_.pc, state_.esr_el1,
+            ex.far_valid ? ex.far : 0,  from_el};
         machine_.notify(Observer::kException,
                         [&](Observer& o) { o.onException(index_, ev, currentCycle()); });
     }
@@ -262,8 +285,8 @@ void Core::takeException(const GuestException& ex) {
 bool Core::readGuest(u64 va, void* out, unsigned size) const {
     auto* bytes = static_cast<u8*>(out);
     for (unsigned i = 0; i < size; ++i) {
-        const isa::Translation t = isa::translate(exec_.translationRegs(),
-                                                  exec_.ram, va + i, isa::AccessType::Read, 1);
+        const isa::Translation t =
+            isa::translate(exec_.translationRegs(), exec_.ram, va + i, isa::AccessType::Read, 1);
         if (!t.ok || !machine_.memory().inRam(t.pa, 1)) return false;
         bytes[i] = machine_.memory().ramHost()[t.pa - machine_.memory().ramBase()];
     }
@@ -332,22 +355,21 @@ bool Core::haltInstruction(isa::u16 imm) {
 void Core::waitForInterrupt() {
     // WFI completes at once when an interrupt is already pending (masked or not).
     if (irq_line_ || fiq_line_) return;
-    activity_ = CoreActivity::Wfi;
-    endChain();
+    startWaiting(CoreActivity::Wfi);
 }
 
 void Core::waitForEvent() {
     if (irq_line_ || fiq_line_) return;
-    activity_ = CoreActivity::Wfe;
-    endChain();
+    startWaiting(CoreActivity::Wfe);
 }
 
 void Core::sendEvent() { machine_.sendEventToAll(); }
 
 void Core::cacheMaintenance(CacheOp op, u64 addr) {
     if (machine_.wants(Observer::kCacheMaintenance))
-        machine_.notify(Observer::kCacheMaintenance,
-                        [&](Observer& o) { o.onCacheMaintenance(index_, op, addr, currentCycle()); });
+        machine_.notify(Observer::kCacheMaintenance, [&](Observer& o) {
+            o.onCacheMaintenance(index_, op, addr, currentCycle());
+        });
     switch (op) {
     case CacheOp::TlbiVmalle1Is: machine_.broadcastTlbi(CacheOp::TlbiVmalle1, addr); return;
     case CacheOp::TlbiVae1Is: machine_.broadcastTlbi(CacheOp::TlbiVae1, addr); return;
@@ -382,7 +404,8 @@ std::optional<u64> Core::readSysReg(u32 key) {
         if (a.result == Pmu::Result::Undefined) return std::nullopt;
         return a.value;
     }
-    const GenericTimer::Access t = machine_.timer().readSysReg(index_, key, state_.el, currentCycle());
+    const GenericTimer::Access t =
+        machine_.timer().readSysReg(index_, key, state_.el, currentCycle());
     if (t.result != GenericTimer::Access::NotTimer) {
         if (t.result == GenericTimer::Access::Undefined) return std::nullopt;
         return t.value;
@@ -456,10 +479,10 @@ void Core::save(StateWriter& w) const {
     w.put(s.daif);
     w.put(s.el);
     w.put(s.spsel);
-    for (const u64 v : {s.elr_el1, s.spsr_el1, s.esr_el1, s.far_el1, s.vbar_el1, s.sctlr_el1,
-                        s.tpidr_el0, s.tpidr_el1, s.tpidrro_el0, s.cpacr_el1, s.tcr_el1,
-                        s.ttbr0_el1, s.ttbr1_el1, s.mair_el1, s.amair_el1, s.contextidr_el1,
-                        s.mdscr_el1, s.mpidr_el1})
+    for (const u64 v :
+         {s.elr_el1, s.spsr_el1, s.esr_el1, s.far_el1, s.vbar_el1, s.sctlr_el1, s.tpidr_el0,
+          s.tpidr_el1, s.tpidrro_el0, s.cpacr_el1, s.tcr_el1, s.ttbr0_el1, s.ttbr1_el1, s.mair_el1,
+          s.amair_el1, s.contextidr_el1, s.mdscr_el1, s.mpidr_el1})
         w.put(v);
     w.put(s.exclusive_valid);
     w.put(s.exclusive_addr);
@@ -470,6 +493,8 @@ void Core::save(StateWriter& w) const {
     w.put(irq_line_);
     w.put(fiq_line_);
     w.put(stalled_until_);
+    w.put(on_since_);
+    w.put(wait_since_);
     // The TLB is architectural in effect (a guest that edits its tables without TLBI sees the
     // old translation), so it is part of the state.
     for (const auto& per_el : exec_.tlb.sets)
@@ -506,10 +531,10 @@ void Core::load(StateReader& r) {
     r.get(s.daif);
     r.get(s.el);
     r.get(s.spsel);
-    for (u64* v : {&s.elr_el1, &s.spsr_el1, &s.esr_el1, &s.far_el1, &s.vbar_el1, &s.sctlr_el1,
-                   &s.tpidr_el0, &s.tpidr_el1, &s.tpidrro_el0, &s.cpacr_el1, &s.tcr_el1,
-                   &s.ttbr0_el1, &s.ttbr1_el1, &s.mair_el1, &s.amair_el1, &s.contextidr_el1,
-                   &s.mdscr_el1, &s.mpidr_el1})
+    for (u64* v :
+         {&s.elr_el1, &s.spsr_el1, &s.esr_el1, &s.far_el1, &s.vbar_el1, &s.sctlr_el1, &s.tpidr_el0,
+          &s.tpidr_el1, &s.tpidrro_el0, &s.cpacr_el1, &s.tcr_el1, &s.ttbr0_el1, &s.ttbr1_el1,
+          &s.mair_el1, &s.amair_el1, &s.contextidr_el1, &s.mdscr_el1, &s.mpidr_el1})
         r.get(*v);
     r.get(s.exclusive_valid);
     r.get(s.exclusive_addr);
@@ -520,6 +545,8 @@ void Core::load(StateReader& r) {
     r.get(irq_line_);
     r.get(fiq_line_);
     r.get(stalled_until_);
+    r.get(on_since_);
+    r.get(wait_since_);
     for (auto& per_el : exec_.tlb.sets)
         for (auto& per_kind : per_el)
             for (auto& e : per_kind) {

@@ -8,6 +8,7 @@
 #include "sim/pmu.h"
 #include "sim/snapshot.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,9 @@ enum class CoreActivity : u8 {
     Wfe,     // waiting for an event
 };
 
+// Counted at the cycle of each transition (power on/off, wait/wake, stall), so the figures do
+// not depend on how the scheduler happened to split the run; Core::statsAt() adds the part of
+// the current power-on or wait period up to a given cycle.
 struct CoreStats {
     u64 cycles_on = 0;      // cycles while powered on
     u64 cycles_waiting = 0; // of which in WFI or WFE
@@ -45,17 +49,21 @@ public:
     isa::Executor& executor() { return exec_; }
     unsigned index() const { return index_; }
     CoreActivity activity() const { return activity_; }
-    const CoreStats& stats() const { return stats_; }
-    CoreStats& stats() { return stats_; }
+    // The statistics as of global cycle `now`.
+    CoreStats statsAt(u64 now) const;
     u64 stalledUntil() const { return stalled_until_; }
 
     // Can execute at global cycle `now`.
-    bool runnable(u64 now) const { return activity_ == CoreActivity::Running && now >= stalled_until_; }
+    bool runnable(u64 now) const {
+        return activity_ == CoreActivity::Running && now >= stalled_until_;
+    }
 
     // Executes up to `budget` instructions as this core's turn, which starts at global cycle
     // `turn_start`. Returns the number retired. Stops early when the core waits, powers off,
     // stalls, or the machine asks every core to yield (a stop, or another core woke up).
     u64 run(u64 turn_start, u64 budget);
+    // The same as one of several cores taking turns: other cores waking up do not end it.
+    u64 runTurn(u64 turn_start, u64 budget);
 
     // The global cycle of the instruction this core is executing (or would execute next).
     u64 currentCycle() const { return turn_start_ + (state_.retired - turn_retired_); }
@@ -71,10 +79,13 @@ public:
     // The event register is set (SEV on any core, a global monitor cleared): wakes WFE.
     void signalEvent();
     // Out of reset at `entry` in EL1h, MMU off, every interrupt masked, X0 = `context_id`.
-    void powerOn(u64 entry, u64 context_id);
+    void powerOn(u64 entry, u64 context_id, u64 cycle);
     void powerOff();
-    void stallUntil(u64 cycle) {
-        if (cycle > stalled_until_) stalled_until_ = cycle;
+    void stallUntil(u64 from, u64 until) {
+        if (until > stalled_until_) {
+            stats_.cycles_stalled += until - std::max(from, stalled_until_);
+            stalled_until_ = until;
+        }
         endChain();
     }
     // Single-step this core, checking after each instruction whether the instruction at `pc`
@@ -122,14 +133,16 @@ public:
     bool writeSysReg(u32 key, u64 value) override;
 
 private:
-    template <bool Stepped>
-    void runBlock(u64 end);
+    template <bool YieldOnReschedule>
+    u64 execute(u64 turn_start, u64 budget);
     void fill(isa::DecodeCache::Entry& entry, u64 pc);
     bool takePendingInterrupt();
     void takeException(const isa::GuestException& ex);
     void afterRetire(u64 pc, u32 insn);
     std::string describeFault(const isa::GuestException& ex, u64 pc) const;
     bool semihostingCall();
+    void wake();
+    void startWaiting(CoreActivity how);
     // Reads guest memory by virtual address at EL1 (semihosting); false when it faults.
     bool readGuest(u64 va, void* out, unsigned size) const;
 
@@ -149,6 +162,8 @@ private:
     bool observed_retire_ = false;
     std::vector<PcWatch> pc_watches_;
     CoreStats stats_;
+    u64 on_since_ = 0;   // cycle of the last power-on
+    u64 wait_since_ = 0; // cycle the current WFI/WFE began
     // Which virtual pages this core decoded instructions from, by physical page: a store to a
     // physical page invalidates the decoded words of every virtual alias.
     std::unordered_map<u64, std::vector<u64>> decoded_pages_;

@@ -38,8 +38,8 @@ LoadedImage Machine::loadElfImage(const std::vector<u8>& image) {
         // `-device loader,file=ARGS,addr=0x44000000,force-raw=on` puts the same bytes.
         const u64 len = config_.bootargs.size() + 1;
         if (len > kBootArgsMax)
-            throw ImageError(fmt::format("boot arguments are {} bytes; at most {} fit",
-                                         len - 1, kBootArgsMax - 1));
+            throw ImageError(fmt::format("boot arguments are {} bytes; at most {} fit", len - 1,
+                                         kBootArgsMax - 1));
         if (!memory_.inRam(kBootArgsAddress, len))
             throw ImageError(fmt::format("boot arguments at {:#x} lie outside RAM; give the "
                                          "machine at least {} MiB",
@@ -54,7 +54,7 @@ LoadedImage Machine::loadElfImage(const std::vector<u8>& image) {
     }
     for (auto& c : cores_)
         c->invalidateAllCode();
-    cores_[0]->powerOn(loaded.entry, 0);
+    cores_[0]->powerOn(loaded.entry, 0, now_);
     return loaded;
 }
 
@@ -105,15 +105,6 @@ StopReason Machine::run(u64 cycle_limit, u64 insn_limit) {
                 break;
             }
             const u64 to = std::min(next, cycle_limit);
-            for (auto& c : cores_) {
-                if (c->activity() == CoreActivity::Off) continue;
-                CoreStats& st = c->stats();
-                st.cycles_on += to - now_;
-                if (c->activity() == CoreActivity::Running)
-                    st.cycles_stalled += to - now_;
-                else
-                    st.cycles_waiting += to - now_;
-            }
             now_ = to;
             continue;
         }
@@ -125,27 +116,30 @@ StopReason Machine::run(u64 cycle_limit, u64 insn_limit) {
             const u64 span = std::min({std::max(config_.quantum, nextEventCycle() - now_),
                                        cycle_limit - now_, insn_limit - retired});
             reschedule_ = false;
+            executing_ = only;
             consumed = std::max<u64>(only->run(now_, span), 1);
+            executing_ = nullptr;
         } else {
-            // Round robin in core order, `quantum` instructions each.
-            consumed = std::min(config_.quantum, cycle_limit - now_);
-            bool ran[kMaxCores] = {};
-            for (unsigned i = 0; i < cores_.size(); ++i)
-                ran[i] = cores_[i]->runnable(now_);
-            for (unsigned i = 0; i < cores_.size() && stop_ == StopReason::None; ++i) {
-                if (!ran[i]) continue;
-                reschedule_ = false;
-                cores_[i]->run(now_, consumed);
+            // Round robin in core order, `quantum` instructions each, for as many rounds as the
+            // set of running cores stays the same and no event is due.
+            Core* running[kMaxCores];
+            unsigned n = 0;
+            for (auto& c : cores_)
+                if (c->runnable(now_)) running[n++] = c.get();
+            const u64 until = std::min({nextEventCycle(), cycle_limit,
+                                        now_ + std::max<u64>((insn_limit - retired) / n, 1)});
+            u64 t = now_;
+            reschedule_ = false;
+            while (t < until && !reschedule_ && stop_ == StopReason::None) {
+                const u64 q = std::min(config_.quantum, until - t);
+                for (unsigned i = 0; i < n; ++i) {
+                    executing_ = running[i];
+                    running[i]->runTurn(t, q);
+                }
+                executing_ = nullptr;
+                t += q;
             }
-        }
-        for (auto& c : cores_) {
-            if (c->activity() == CoreActivity::Off) continue;
-            CoreStats& st = c->stats();
-            st.cycles_on += consumed;
-            if (c->activity() != CoreActivity::Running)
-                st.cycles_waiting += consumed;
-            else if (c->stalledUntil() > now_)
-                st.cycles_stalled += std::min(consumed, c->stalledUntil() - now_);
+            consumed = std::max<u64>(t - now_, 1);
         }
         now_ += consumed;
     }
@@ -293,7 +287,7 @@ void Machine::fireInjection(unsigned index) {
         gic_.setPending(inj.core, inj.intid);
     } else {
         const u64 from = inj.trigger == Injection::Trigger::Cycle ? now_ : c.currentCycle();
-        c.stallUntil(from + inj.cycles);
+        c.stallUntil(from, from + inj.cycles);
         reschedule();
     }
     if (wants(Observer::kDevice)) {
@@ -408,7 +402,7 @@ void Machine::restore(const Snapshot& snapshot) {
             cores, ram >> 20, lse ? "an LSE" : "an ARMv8.0", cores_.size(), config_.ram_size >> 20,
             config_.features.lse ? "an LSE" : "an ARMv8.0"));
     const u64 quantum = r.get<u64>(), cpu_hz = r.get<u64>(), counter_hz = r.get<u64>();
-    r.get<u64>(); // seed: recorded for configOf(); the run continues with this machine's
+    r.get<u64>();  // seed: recorded for configOf(); the run continues with this machine's
     r.get<bool>(); // semihosting: likewise
     if (quantum != config_.quantum || cpu_hz != config_.cpu_hz || counter_hz != config_.counter_hz)
         throw SnapshotError("snapshot was taken with another quantum or clock frequency");

@@ -27,11 +27,11 @@ inline constexpr u64 kUartBase = 0x0900'0000;
 
 // Why a run stopped.
 enum class StopReason {
-    None,           // still runnable (the cycle or instruction limit came first)
-    PoweredOff,     // PSCI SYSTEM_OFF
-    Reset,          // PSCI SYSTEM_RESET
+    None,            // still runnable (the cycle or instruction limit came first)
+    PoweredOff,      // PSCI SYSTEM_OFF
+    Reset,           // PSCI SYSTEM_RESET
     SemihostingExit, // SYS_EXIT; the guest's status is exitStatus()
-    GuestWedged,    // the guest cannot make progress
+    GuestWedged,     // the guest cannot make progress
 };
 
 // The whole machine state as a byte stream (see snapshot.h); restorable into a machine built
@@ -55,6 +55,9 @@ public:
     StopReason run(u64 cycle_limit, u64 insn_limit = ~u64{0});
 
     u64 now() const { return now_; }
+    // The cycle of whatever is happening: the executing core's current instruction during a
+    // turn, otherwise the clock.
+    u64 cycleNow() const { return executing_ ? executing_->currentCycle() : now_; }
     Core& core(unsigned i) { return *cores_.at(i); }
     const Core& core(unsigned i) const { return *cores_.at(i); }
     unsigned coreCount() const { return static_cast<unsigned>(cores_.size()); }
@@ -139,6 +142,7 @@ private:
     u64 now_ = 0;
     u64 timer_next_ = ~u64{0};
     bool reschedule_ = false;
+    Core* executing_ = nullptr;
 
     // The global exclusive monitor: per core, the reserved granule (physical, 64-byte aligned
     // as CTR_EL0.ERG says) or kNoReservation.

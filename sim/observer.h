@@ -46,11 +46,11 @@ class Observer {
 public:
     // Bits of interests(): which callbacks this observer needs.
     enum Interest : unsigned {
-        kRetire = 1,            // every retired instruction (forces single-stepping)
-        kException = 2,         // exception entries
-        kMemoryWrite = 4,       // every data store (forces the slow store path)
-        kCacheMaintenance = 8,  // DC / IC / TLBI
-        kDevice = 16,           // DeviceEvent
+        kRetire = 1,           // every retired instruction (forces single-stepping)
+        kException = 2,        // exception entries
+        kMemoryWrite = 4,      // every data store (forces the slow store path)
+        kCacheMaintenance = 8, // DC / IC / TLBI
+        kDevice = 16,          // DeviceEvent
     };
 
     virtual ~Observer() = default;
@@ -64,8 +64,7 @@ public:
         (void)core, (void)event, (void)cycle;
     }
     // A data store: virtual and physical address, size in bytes, the value stored.
-    virtual void onMemoryWrite(unsigned core, u64 va, u64 pa, unsigned size, u64 value,
-                               u64 cycle) {
+    virtual void onMemoryWrite(unsigned core, u64 va, u64 pa, unsigned size, u64 value, u64 cycle) {
         (void)core, (void)va, (void)pa, (void)size, (void)value, (void)cycle;
     }
     virtual void onCacheMaintenance(unsigned core, isa::CacheOp op, u64 va, u64 cycle) {

@@ -62,9 +62,7 @@ bool isPmuKey(u32 key) {
 } // namespace
 
 bool Pmu::cycleCounterRunning() const { return (pmcr_ & kPmcrE) && (cnten_ & kCycleBit); }
-bool Pmu::eventCounterRunning(unsigned n) const {
-    return (pmcr_ & kPmcrE) && (cnten_ & (1u << n));
-}
+bool Pmu::eventCounterRunning(unsigned n) const { return (pmcr_ & kPmcrE) && (cnten_ & (1u << n)); }
 
 u64 Pmu::sourceFor(u32 event, Sources now) const {
     switch (event & 0xffff) {
@@ -95,9 +93,9 @@ void Pmu::sync(Sources now) {
     }
     cycle_ = {cycles, now.cycles};
     for (unsigned n = 0; n < kEventCounters; ++n) {
-        const u64 full = event_[n].base +
-                         (eventCounterRunning(n) ? sourceFor(evtype_[n], now) - event_[n].source_base
-                                                 : 0);
+        const u64 full =
+            event_[n].base +
+            (eventCounterRunning(n) ? sourceFor(evtype_[n], now) - event_[n].source_base : 0);
         if ((full >> 32) != (event_[n].base >> 32)) ovs_ |= 1u << n;
         event_[n] = {static_cast<u32>(full), sourceFor(evtype_[n], now)};
     }
@@ -140,7 +138,8 @@ Pmu::Access Pmu::read(u32 key, unsigned el, Sources now) {
     case sr::PMXEVTYPER_EL0:
         if (selr_ == 31) return {Result::Ok, ccfiltr_};
         return {Result::Ok, selr_ < kEventCounters ? evtype_[selr_] : 0};
-    case sr::PMXEVCNTR_EL0: return {Result::Ok, selr_ < kEventCounters ? eventCount(selr_, now) : 0};
+    case sr::PMXEVCNTR_EL0:
+        return {Result::Ok, selr_ < kEventCounters ? eventCount(selr_, now) : 0};
     case sr::PMUSERENR_EL0: return {Result::Ok, userenr_};
     case sr::PMCCFILTR_EL0: return {Result::Ok, ccfiltr_};
     default: return {};

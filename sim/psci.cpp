@@ -90,11 +90,10 @@ bool Machine::psciCall(Core& caller) {
         } else if (t->activity() != CoreActivity::Off) {
             result = kAlreadyOn;
         } else {
-            t->powerOn(arg(2), arg(3));
+            t->powerOn(arg(2), arg(3), caller.currentCycle());
             if (wants(Observer::kDevice))
                 notify(Observer::kDevice, [&](Observer& o) {
-                    o.onDevice({DeviceEventKind::CpuOn, t->index(), arg(2)},
-                               caller.currentCycle());
+                    o.onDevice({DeviceEventKind::CpuOn, t->index(), arg(2)}, caller.currentCycle());
                 });
         }
         break;
@@ -105,17 +104,13 @@ bool Machine::psciCall(Core& caller) {
         if (!t || arg(2) != 0)
             result = kInvalidParameters;
         else
-            result = static_cast<s64>(t->activity() == CoreActivity::Off ? kAffinityOff
-                                                                         : kAffinityOn);
+            result =
+                static_cast<s64>(t->activity() == CoreActivity::Off ? kAffinityOff : kAffinityOn);
         break;
     }
     case kMigrateInfoType: result = static_cast<s64>(kMigrateNotRequired); break;
-    case kSystemOff:
-        requestStop(StopReason::PoweredOff);
-        return true;
-    case kSystemReset:
-        requestStop(StopReason::Reset);
-        return true;
+    case kSystemOff: requestStop(StopReason::PoweredOff); return true;
+    case kSystemReset: requestStop(StopReason::Reset); return true;
     case kFeatures: result = supported(static_cast<u32>(arg(1))) ? kSuccess : kNotSupported; break;
     default: result = kNotSupported; break;
     }

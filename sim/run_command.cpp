@@ -30,8 +30,9 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--config", o.config_file,
                    "Machine configuration file (TOML; see docs/platform.md); command-line "
                    "options override it");
-    o.opt_cores = cmd.add_option("--cores", o.cores, "Number of cores (PEs); core 0 starts at "
-                                                     "the ELF entry, the others at PSCI CPU_ON")
+    o.opt_cores = cmd.add_option("--cores", o.cores,
+                                 "Number of cores (PEs); core 0 starts at "
+                                 "the ELF entry, the others at PSCI CPU_ON")
                       ->check(kUnsigned)
                       ->check(CLI::Range(1u, kMaxCores))
                       ->capture_default_str();
@@ -53,9 +54,9 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     o.opt_seed = cmd.add_option("--seed", o.seed, "Seed of all simulated randomness")
                      ->check(kUnsigned)
                      ->capture_default_str();
-    o.opt_bootargs =
-        cmd.add_option("--bootargs", o.bootargs,
-                       "Boot-argument string, placed NUL-terminated at 0x44000000 (docs/platform.md)");
+    o.opt_bootargs = cmd.add_option(
+        "--bootargs", o.bootargs,
+        "Boot-argument string, placed NUL-terminated at 0x44000000 (docs/platform.md)");
     cmd.add_option("--max-cycles", o.max_cycles,
                    "Stop with exit code 4 when the global clock reaches N cycles (0 = no limit)")
         ->check(kUnsigned)
@@ -68,7 +69,8 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--inject", o.injections,
                    "Inject an event, repeatable: irq:core=C:cycle=T[:intid=N], "
                    "irq:core=C:pc=ADDR[:hit=N][:intid=N], stall:core=C:cycle=T:cycles=N, "
-                   "stall:core=C:pc=ADDR[:hit=N]:cycles=N");
+                   "stall:core=C:pc=ADDR[:hit=N]:cycles=N")
+        ->allow_extra_args(false); // one spec per --inject: the image is not swallowed
     cmd.add_flag("--stats", o.stats, "Print per-core statistics and the state hash to stderr");
     cmd.add_option("--stats-json", o.stats_json, "Write the statistics as JSON to FILE");
     cmd.add_option("--save-snapshot", o.save_snapshot,
@@ -127,7 +129,8 @@ int exitCodeFor(const Machine& m) {
     return kExitInternal;
 }
 
-nlohmann::json statsJson(const Machine& m, double seconds, int exit_code) {
+// `ran`: instructions retired in this run (a restored run continues an earlier one).
+nlohmann::json statsJson(const Machine& m, double seconds, u64 ran, int exit_code) {
     nlohmann::json j;
     j["stop"] = stopText(m.stopReason());
     j["exit_code"] = exit_code;
@@ -135,11 +138,11 @@ nlohmann::json statsJson(const Machine& m, double seconds, int exit_code) {
     j["instructions"] = m.instructionsRetired();
     j["state_hash"] = fmt::format("{:#018x}", m.stateHash());
     j["host_seconds"] = seconds;
-    j["mips"] = seconds > 0 ? static_cast<double>(m.instructionsRetired()) / seconds / 1e6 : 0.0;
+    j["mips"] = seconds > 0 ? static_cast<double>(ran) / seconds / 1e6 : 0.0;
     nlohmann::json cores = nlohmann::json::array();
     for (unsigned i = 0; i < m.coreCount(); ++i) {
         const Core& c = m.core(i);
-        const CoreStats& s = c.stats();
+        const CoreStats s = c.statsAt(m.now());
         cores.push_back({{"core", i},
                          {"state", activityText(c.activity())},
                          {"pc", fmt::format("{:#x}", c.state().pc)},
@@ -155,18 +158,18 @@ nlohmann::json statsJson(const Machine& m, double seconds, int exit_code) {
     return j;
 }
 
-void printStats(const Machine& m, double seconds) {
+void printStats(const Machine& m, double seconds, u64 ran) {
     const u64 insns = m.instructionsRetired();
     fmt::print(stderr, "cmodx: {} at cycle {}; {} instructions on {} core{}\n",
                stopText(m.stopReason()), m.now(), insns, m.coreCount(),
                m.coreCount() == 1 ? "" : "s");
     fmt::print(stderr, "cmodx: host time {:.3f} s, {:.1f} MIPS\n", seconds,
-               seconds > 0 ? static_cast<double>(insns) / seconds / 1e6 : 0.0);
+               seconds > 0 ? static_cast<double>(ran) / seconds / 1e6 : 0.0);
     fmt::print(stderr, "core  state    instructions      cycles-on        waiting    stalled  "
                        "exceptions       irqs\n");
     for (unsigned i = 0; i < m.coreCount(); ++i) {
         const Core& c = m.core(i);
-        const CoreStats& s = c.stats();
+        const CoreStats s = c.statsAt(m.now());
         fmt::print(stderr, "{:>4}  {:<7} {:>13} {:>14} {:>14} {:>10} {:>11} {:>10}\n", i,
                    activityText(c.activity()), c.state().retired, s.cycles_on, s.cycles_waiting,
                    s.cycles_stalled, s.exceptions, s.irqs + s.fiqs);
@@ -234,6 +237,7 @@ int runCommand(const RunOptions& o) {
 
     const u64 cycle_limit = o.max_cycles == 0 ? ~u64{0} : o.max_cycles;
     const u64 insn_limit = o.max_insns == 0 ? ~u64{0} : o.max_insns;
+    const u64 retired_before = machine.instructionsRetired(); // non-zero after --restore
     const auto t0 = std::chrono::steady_clock::now();
     const StopReason reason = machine.run(cycle_limit, insn_limit);
     const double seconds =
@@ -269,10 +273,11 @@ int runCommand(const RunOptions& o) {
         break;
     }
 
-    if (o.stats) printStats(machine, seconds);
+    if (o.stats) printStats(machine, seconds, machine.instructionsRetired() - retired_before);
     if (!o.stats_json.empty()) {
         std::ofstream f(o.stats_json);
-        f << statsJson(machine, seconds, code).dump(2) << '\n';
+        f << statsJson(machine, seconds, machine.instructionsRetired() - retired_before, code).dump(2)
+          << '\n';
         if (!f) {
             fmt::print(stderr, "cmodx: cannot write {}\n", o.stats_json);
             return kExitUsage;

@@ -99,7 +99,7 @@ void Executor::ERET() {
     npc = s.elr_el1;
     s.exclusive_valid = false; // exception return clears the local monitor, as entry does
     s.event_register = true;   // and, like every exception return, sets the event register
-    endChain(); // the restored DAIF may unmask a pending interrupt
+    endChain();                // the restored DAIF may unmask a pending interrupt
 }
 
 // ---- Exception generation -----------------------------------------------------------------------
@@ -228,12 +228,16 @@ void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
         if (el0) undefined();
         const bool is = CRm.value == 3;
         switch (op2.value) {
-        case 0: plat.cacheMaintenance(is ? CacheOp::TlbiVmalle1Is : CacheOp::TlbiVmalle1, 0); return;
+        case 0:
+            plat.cacheMaintenance(is ? CacheOp::TlbiVmalle1Is : CacheOp::TlbiVmalle1, 0);
+            return;
         case 1:
         case 3:
         case 5:
         case 7: plat.cacheMaintenance(is ? CacheOp::TlbiVae1Is : CacheOp::TlbiVae1, addr); return;
-        case 2: plat.cacheMaintenance(is ? CacheOp::TlbiAside1Is : CacheOp::TlbiAside1, addr); return;
+        case 2:
+            plat.cacheMaintenance(is ? CacheOp::TlbiAside1Is : CacheOp::TlbiAside1, addr);
+            return;
         default: break;
         }
     }

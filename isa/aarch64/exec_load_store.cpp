@@ -297,9 +297,7 @@ void Executor::LDST_unpriv(Imm<2> size, Imm<2> opc, Imm<9> imm9, Reg Rn, Reg Rt)
     case 0: storeSlow(address, bytes, X(Rt), 0); break;
     case 1: setX(Rt, loadSlow(address, bytes, 0)); break;
     case 2: setX(Rt, signExtendBytes(loadSlow(address, bytes, 0), bytes)); break;
-    default:
-        setW(Rt, static_cast<u32>(signExtendBytes(loadSlow(address, bytes, 0), bytes)));
-        break;
+    default: setW(Rt, static_cast<u32>(signExtendBytes(loadSlow(address, bytes, 0), bytes))); break;
     }
 }
 

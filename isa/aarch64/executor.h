@@ -229,7 +229,6 @@ public:
     // Atomic, exclusive and acquire/release accesses need natural alignment.
     void checkAlignment(u64 addr, unsigned size, bool is_write);
 
-
     // ---- Exceptions --------------------------------------------------------------------------
     [[noreturn]] void undefined();
     [[noreturn]] void dataAbort(u64 addr, bool is_write, FaultStatus status);

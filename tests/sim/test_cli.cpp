@@ -205,3 +205,144 @@ TEST(RunCommand, DirectoriesAndDevicesAreNotImages) {
 
 } // namespace
 } // namespace cmodx::sim
+
+// ---- The multicore platform as a user runs it
+// -----------------------------------------------------
+
+namespace cmodx::sim {
+namespace {
+
+std::string readText(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+ProcessResult qemu(const std::string& cpu, unsigned cores, const std::string& image,
+                   std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"qemu-system-aarch64",
+                                     "-M",
+                                     "virt,gic-version=3",
+                                     "-cpu",
+                                     cpu,
+                                     "-smp",
+                                     std::to_string(cores),
+                                     "-m",
+                                     "128M",
+                                     "-display",
+                                     "none",
+                                     "-monitor",
+                                     "none",
+                                     "-serial",
+                                     "stdio",
+                                     "-kernel",
+                                     image};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = runProcess(args, 60, /*capture_stderr=*/true);
+    if (!r) throw std::runtime_error("cannot start qemu-system-aarch64");
+    return *r;
+}
+
+class SmpTest : public ::testing::TestWithParam<std::string> {};
+
+// The 4-core test image (PSCI, MMU, GIC, timers, IPIs, exclusives, LSE, EL0, aborts) prints
+// the same on cmodx and on QEMU, and what the project recorded from QEMU.
+TEST_P(SmpTest, PrintsTheSameAsQemu) {
+    const std::string cpu = GetParam();
+    const ProcessResult c = cmodx({"run", "--cores", "4", "--cpu", cpu, workload("smp_test")});
+    EXPECT_EQ(c.exit_code, kExitPoweredOff) << c.err;
+    const ProcessResult q = qemu(cpu, 4, workload("smp_test"));
+    EXPECT_EQ(q.exit_code, 0) << q.err;
+    EXPECT_EQ(c.out, q.out);
+    EXPECT_EQ(c.out,
+              readText(std::string(CMODX_SOURCE_DIR) + "/workloads/smp/expected/" + cpu + ".txt"));
+}
+
+INSTANTIATE_TEST_SUITE_P(RunCommand, SmpTest, ::testing::Values("cortex-a53", "max"),
+                         [](const auto& info) {
+                             return info.param == "max" ? std::string("max")
+                                                        : std::string("cortex_a53");
+                         });
+
+TEST(RunCommand, BootArgumentsReachTheGuestAsOnQemu) {
+    const std::string args = "scenario=ftrace-race ftrace.strategy=none toggles=200";
+    const ProcessResult c = cmodx({"run", "--bootargs", args, workload("test_bootargs")});
+    EXPECT_EQ(c.exit_code, kExitPoweredOff) << c.err;
+    EXPECT_EQ(c.out, args + "\n");
+    std::vector<std::uint8_t> bytes(args.begin(), args.end());
+    bytes.push_back(0);
+    const std::string file = writeTemp("bootargs.bin", bytes);
+    const ProcessResult q =
+        qemu("cortex-a53", 1, workload("test_bootargs"),
+             {"-device", "loader,file=" + file + ",addr=0x44000000,force-raw=on"});
+    EXPECT_EQ(q.out, c.out) << q.err;
+}
+
+TEST(RunCommand, ASnapshotFileContinuesTheRunExactly) {
+    const auto hash = [](const std::string& err) {
+        const auto p = err.find("state hash ");
+        return p == std::string::npos ? std::string("none") : err.substr(p, 29);
+    };
+    const ProcessResult whole = cmodx({"run", "--cores", "4", "--stats", workload("smp_test")});
+    ASSERT_EQ(whole.exit_code, kExitPoweredOff) << whole.err;
+    const std::string snap = writeTemp("smp.snap", {});
+    const ProcessResult first = cmodx({"run", "--cores", "4", "--max-cycles", "400000",
+                                       "--save-snapshot", snap, workload("smp_test")});
+    EXPECT_EQ(first.exit_code, kExitLimit) << first.err;
+    const ProcessResult second = cmodx({"run", "--restore", snap, "--stats"});
+    EXPECT_EQ(second.exit_code, kExitPoweredOff) << second.err;
+    EXPECT_EQ(first.out + second.out, whole.out);
+    EXPECT_EQ(hash(second.err), hash(whole.err));
+}
+
+TEST(RunCommand, StatsJsonHasPerCoreFigures) {
+    const std::string path = writeTemp("stats.json", {});
+    const ProcessResult r =
+        cmodx({"run", "--cores", "4", "--stats-json", path, workload("smp_test")});
+    EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
+    const std::string json = readText(path);
+    EXPECT_NE(json.find("\"state_hash\": \"0x"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"core\": 3"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"irqs\""), std::string::npos) << json;
+}
+
+TEST(RunCommand, BadConfigFilesHaveTheirOwnExitCode) {
+    const std::string typo =
+        writeTemp("typo.toml", {'[', 'm', 'a', 'c', 'h', 'i', 'n', 'e', ']', '\n', 'c',
+                                'o', 'r', 'e', 's', 'e', ' ', '=', ' ', '4', '\n'});
+    const ProcessResult r = cmodx({"run", "--config", typo, workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitBadConfig) << r.err;
+    EXPECT_NE(r.err.find("typo.toml:2:1: unknown key 'machine.corese'"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(cmodx({"run", "--config", "/nonexistent.toml", workload("demo")}).exit_code,
+              kExitBadConfig);
+}
+
+TEST(RunCommand, BadInjectionsAreUsageErrors) {
+    const ProcessResult syntax = cmodx({"run", "--inject", "irq:core=1:when=5", workload("demo")});
+    EXPECT_EQ(syntax.exit_code, kExitUsage);
+    EXPECT_NE(syntax.err.find("when"), std::string::npos) << syntax.err;
+    const ProcessResult core = cmodx({"run", "--inject", "irq:core=3:cycle=5", workload("demo")});
+    EXPECT_EQ(core.exit_code, kExitUsage);
+    EXPECT_NE(core.err.find("the machine has 1 core"), std::string::npos) << core.err;
+}
+
+TEST(RunCommand, BadSnapshotFilesHaveTheirOwnExitCode) {
+    const std::string junk = writeTemp("junk.snap", {'n', 'o', 'p', 'e'});
+    const ProcessResult r = cmodx({"run", "--restore", junk});
+    EXPECT_EQ(r.exit_code, kExitBadSnapshot);
+    EXPECT_NE(r.err.find("not a cmodx snapshot file"), std::string::npos) << r.err;
+    EXPECT_EQ(cmodx({"run"}).exit_code, kExitUsage); // neither image nor snapshot
+}
+
+TEST(RunCommand, HelpListsTheMachineOptionsWithDefaults) {
+    const ProcessResult help = cmodx({"run", "--help"});
+    EXPECT_EQ(help.exit_code, 0);
+    for (const char* option :
+         {"--cores", "--config", "--seed", "--bootargs", "--max-cycles", "--stats-json", "--inject",
+          "--quantum", "--save-snapshot", "--restore"})
+        EXPECT_NE(help.out.find(option), std::string::npos) << option;
+    EXPECT_NE(help.out.find("--max-cycles UINT:UINT=20000000000"), std::string::npos) << help.out;
+}
+
+} // namespace
+} // namespace cmodx::sim

@@ -22,7 +22,7 @@ struct Guest {
                   [this](char c) { console.push_back(c); }) {
         const auto code = assemble(text, kCode);
         machine.memory().writeBytes(kCode, code.data(), code.size());
-        machine.core(0).powerOn(kCode, 0);
+        machine.core(0).powerOn(kCode, 0, 0);
     }
     // Vectors whose synchronous handler (current EL, SPx) powers the machine off.
     void installPowerOffVectors() {
