@@ -150,6 +150,8 @@ void Executor::checkAlignment(u64 addr, unsigned size, bool is_write) {
 
 void Executor::undefined() { throw GuestException{ExceptionClass::Unknown}; }
 
+void Executor::spAlignmentFault() { throw GuestException{ExceptionClass::SpAlignment}; }
+
 void Executor::dataAbort(u64 addr, bool is_write, FaultStatus status) {
     GuestException ex{s.el == 0 ? ExceptionClass::DataAbortLowerEl
                                 : ExceptionClass::DataAbortSameEl};

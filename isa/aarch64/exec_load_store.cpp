@@ -31,12 +31,15 @@ constexpr bool kAtomicFaultIsWrite = false;
     }
 }
 
+// PRFM/PRFUM: size 11 with opc 10 in the LDR/STR encodings.
+constexpr bool isPrefetch(u32 size, u32 opc) { return size == 3 && opc == 2; }
+
 // Immediate-offset forms: access at base + offset (or at base when post-indexed), then write
 // the new address back to Rn. The access reads Rt before the writeback, and a load into Rt ==
 // Rn is overwritten by the writeback (CONSTRAINED UNPREDICTABLE; QEMU does the same).
 [[gnu::always_inline]] inline void loadStoreImm(Executor& e, u32 size, u32 opc, s64 offset,
                                                 bool wback, bool postindex, Reg Rn, Reg Rt) {
-    const u64 base = e.XorSP(Rn);
+    const u64 base = e.baseRegister(Rn, isPrefetch(size, opc));
     const u64 address = postindex ? base : base + static_cast<u64>(offset);
     loadStoreSingle(e, size, opc, address, Rt);
     if (wback) e.setXorSP(Rn, base + static_cast<u64>(offset));
@@ -53,7 +56,7 @@ enum class PairKind { Store, Load, LoadSigned };
                                                  Imm<7> imm7, bool wback, bool postindex, Reg Rt2,
                                                  Reg Rn, Reg Rt) {
     const u64 offset = static_cast<u64>(imm7.signExtend()) * bytes;
-    const u64 base = e.XorSP(Rn);
+    const u64 base = e.baseRegister(Rn);
     const u64 address = postindex ? base : base + offset;
     if (kind == PairKind::Store) {
         const u64 data1 = e.X(Rt), data2 = e.X(Rt2);
@@ -77,7 +80,7 @@ enum class PairKind { Store, Load, LoadSigned };
 // LDXR/LDAXR (elements == 1) and LDXP/LDAXP (elements == 2): aligned to the whole access, then
 // mark [address, address + total) in the local monitor.
 void loadExclusive(Executor& e, unsigned bytes, unsigned elements, Reg Rt2, Reg Rn, Reg Rt) {
-    const u64 address = e.XorSP(Rn);
+    const u64 address = e.baseRegister(Rn);
     const unsigned total = bytes * elements;
     e.checkAlignment(address, total, false);
     const u64 data1 = e.loadSized(address, bytes);
@@ -95,7 +98,7 @@ void loadExclusive(Executor& e, unsigned bytes, unsigned elements, Reg Rt2, Reg 
 // holds exactly this range; the monitor is open afterwards either way. Ws = 0 on success.
 void storeExclusive(Executor& e, unsigned bytes, unsigned elements, Reg Rs, Reg Rt2, Reg Rn,
                     Reg Rt) {
-    const u64 address = e.XorSP(Rn);
+    const u64 address = e.baseRegister(Rn);
     const unsigned total = bytes * elements;
     const u64 data1 = e.X(Rt), data2 = e.X(Rt2);
     e.checkAlignment(address, total, true);
@@ -155,14 +158,14 @@ void Executor::LDAXR(Imm<2> size, Reg Rn, Reg Rt) {
 
 void Executor::STLR(Imm<2> size, Reg Rn, Reg Rt) {
     const unsigned bytes = 1u << size.value;
-    const u64 address = XorSP(Rn);
+    const u64 address = baseRegister(Rn);
     checkAlignment(address, bytes, true);
     storeSized(address, bytes, X(Rt));
 }
 
 void Executor::LDAR(Imm<2> size, Reg Rn, Reg Rt) {
     const unsigned bytes = 1u << size.value;
-    const u64 address = XorSP(Rn);
+    const u64 address = baseRegister(Rn);
     checkAlignment(address, bytes, false);
     setX(Rt, loadSized(address, bytes)); // zero-extended: a W destination when size < 3
 }
@@ -187,7 +190,7 @@ void Executor::LDAXP(bool sz, Reg Rt2, Reg Rn, Reg Rt) {
 
 void Executor::CAS(Imm<2> size, bool /*L*/, Reg Rs, bool /*o0*/, Reg Rn, Reg Rt) {
     const unsigned bytes = 1u << size.value;
-    const u64 address = XorSP(Rn);
+    const u64 address = baseRegister(Rn);
     const u64 compare = X(Rs) & ones(bytes * 8), newvalue = X(Rt);
     checkAlignment(address, bytes, kAtomicFaultIsWrite);
     const u64 old = loadSized(address, bytes);
@@ -200,7 +203,7 @@ void Executor::CASP(bool sz, bool /*L*/, Reg Rs, bool /*o0*/, Reg Rn, Reg Rt) {
     const unsigned bytes = sz ? 8 : 4;
     const u64 m = ones(bytes * 8);
     const Reg Rs2{static_cast<u8>(Rs.index + 1)}, Rt2{static_cast<u8>(Rt.index + 1)};
-    const u64 address = XorSP(Rn);
+    const u64 address = baseRegister(Rn);
     const u64 compare1 = X(Rs) & m, compare2 = X(Rs2) & m;
     const u64 new1 = X(Rt), new2 = X(Rt2);
     checkAlignment(address, 2 * bytes, kAtomicFaultIsWrite);
@@ -292,7 +295,7 @@ void Executor::LDST_post(Imm<2> size, Imm<2> opc, Imm<9> imm9, Reg Rn, Reg Rt) {
 // LDTR/STTR family: accesses with EL0's permissions, at EL0 and at EL1 alike.
 void Executor::LDST_unpriv(Imm<2> size, Imm<2> opc, Imm<9> imm9, Reg Rn, Reg Rt) {
     const unsigned bytes = 1u << size.value;
-    const u64 address = XorSP(Rn) + static_cast<u64>(imm9.signExtend());
+    const u64 address = baseRegister(Rn) + static_cast<u64>(imm9.signExtend());
     switch (opc.value) {
     case 0: storeSlow(address, bytes, X(Rt), 0); break;
     case 1: setX(Rt, loadSlow(address, bytes, 0)); break;
@@ -307,12 +310,14 @@ void Executor::LDST_pre(Imm<2> size, Imm<2> opc, Imm<9> imm9, Reg Rn, Reg Rt) {
 
 void Executor::LDST_reg(Imm<2> size, Imm<2> opc, Reg Rm, Imm<3> option, bool S, Reg Rn, Reg Rt) {
     const u64 offset = extendReg(X(Rm), option.value, S ? size.value : 0, 64);
-    loadStoreSingle(*this, size.value, opc.value, XorSP(Rn) + offset, Rt);
+    loadStoreSingle(*this, size.value, opc.value,
+                    baseRegister(Rn, isPrefetch(size.value, opc.value)) + offset, Rt);
 }
 
 void Executor::LDST_uoff(Imm<2> size, Imm<2> opc, Imm<12> imm12, Reg Rn, Reg Rt) {
     const u64 offset = imm12.zeroExtend() << size.value;
-    loadStoreSingle(*this, size.value, opc.value, XorSP(Rn) + offset, Rt);
+    loadStoreSingle(*this, size.value, opc.value,
+                    baseRegister(Rn, isPrefetch(size.value, opc.value)) + offset, Rt);
 }
 
 // ---- Atomic memory operations (FEAT_LSE); A and R only add ordering --------------------------
@@ -320,7 +325,7 @@ void Executor::LDST_uoff(Imm<2> size, Imm<2> opc, Imm<12> imm12, Reg Rn, Reg Rt)
 // LD<op>: Rt = old value (discarded for the ST<op> alias, Rt == XZR), memory = op(old, Rs).
 void Executor::LDATOMIC(Imm<2> size, bool /*A*/, bool /*R*/, Reg Rs, Imm<3> opc, Reg Rn, Reg Rt) {
     const unsigned bytes = 1u << size.value;
-    const u64 address = XorSP(Rn);
+    const u64 address = baseRegister(Rn);
     const u64 value = X(Rs) & ones(bytes * 8);
     checkAlignment(address, bytes, kAtomicFaultIsWrite);
     const u64 old = loadSized(address, bytes);
@@ -330,7 +335,7 @@ void Executor::LDATOMIC(Imm<2> size, bool /*A*/, bool /*R*/, Reg Rs, Imm<3> opc,
 
 void Executor::SWP(Imm<2> size, bool /*A*/, bool /*R*/, Reg Rs, Reg Rn, Reg Rt) {
     const unsigned bytes = 1u << size.value;
-    const u64 address = XorSP(Rn);
+    const u64 address = baseRegister(Rn);
     const u64 value = X(Rs);
     checkAlignment(address, bytes, kAtomicFaultIsWrite);
     const u64 old = loadSized(address, bytes);

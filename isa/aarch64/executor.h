@@ -226,12 +226,24 @@ public:
     // instructions (their cache is keyed by virtual address).
     void flushTranslations();
 
+    // The base register of a load or store: X[n], or SP checked for 16-byte alignment when
+    // SCTLR_EL1.SA (at EL1) or SA0 (at EL0) asks for it (the Arm ARM's CheckSPAlignment).
+    // Prefetches use SP unchecked.
+    [[gnu::always_inline]] u64 baseRegister(Reg Rn, bool prefetch = false) {
+        if (!Rn.isR31()) return s.x[Rn.index];
+        constexpr u64 kSctlrSa = 1u << 3, kSctlrSa0 = 1u << 4;
+        if ((s.sp & 15) && !prefetch && (s.sctlr_el1 & (s.el == 0 ? kSctlrSa0 : kSctlrSa)))
+            spAlignmentFault();
+        return s.sp;
+    }
+
     // Atomic, exclusive and acquire/release accesses need natural alignment.
     void checkAlignment(u64 addr, unsigned size, bool is_write);
 
     // ---- Exceptions --------------------------------------------------------------------------
     [[noreturn]] void undefined();
     [[noreturn]] void dataAbort(u64 addr, bool is_write, FaultStatus status);
+    [[noreturn]] void spAlignmentFault();
 
     // ---- Handlers (one per INST line of a64.inc) ----------------------------------------------
     // Data processing -- immediate

@@ -963,6 +963,7 @@ TEST(Semantics, PostIndexAccessesTheOldAddress) {
                            m.s.x[4] = kJunk;
                            m.s.x[5] = kJunk;
                            m.s.sp = kData + 8;
+                           m.s.sctlr_el1 &= ~u64{1u << 3}; // SA = 0: an unaligned SP may be a base
                        });
     EXPECT_EQ(m->s.x[0], 0x8786858483828180u);
     EXPECT_EQ(m->s.x[4], 0x9190u);
@@ -1378,6 +1379,33 @@ TEST(Semantics, UnalignedExclusivesTakeAnAlignmentFault) {
                          [](Machine& m) { m.s.x[1] = kData + 8; });
     EXPECT_EQ(ex.iss & 0x3f, 0x21u);
     EXPECT_EQ(ex.far, kData + 8);
+}
+
+// SCTLR_EL1.SA (EL1) and SA0 (EL0), both set out of reset: a load or store whose base is an SP
+// that is not 16-byte aligned takes an SP alignment fault (EC 0x26) before any access.
+TEST(Semantics, MisalignedSpAsABaseTakesAnSpAlignmentFault) {
+    const auto misaligned = [](Machine& m) { m.s.sp = kData + 8; };
+    for (const char* text : {"ldr x2, [sp]\n", "str x2, [sp, #8]\n", "ldp x2, x3, [sp], #16\n",
+                             "ldxr x2, [sp]\n", "ldtr x2, [sp]\n", "ldr x2, [sp, x1]\n"}) {
+        SCOPED_TRACE(text);
+        const GuestException ex =
+            expectException(text, ExceptionClass::SpAlignment, misaligned);
+        EXPECT_EQ(ex.esr(), (u64{0x26} << 26) | (u64{1} << 25));
+    }
+    // An aligned SP, a prefetch, arithmetic on SP and SA = 0 do not fault.
+    Machine m;
+    m.load("ldr x2, [sp]\nprfm pldl1keep, [sp, #8]\nadd x3, sp, #1\n");
+    m.s.sp = kData + 16;
+    EXPECT_FALSE(m.runCatching());
+    Machine off;
+    off.load("ldr x2, [sp]\n");
+    off.s.sp = kData + 8;
+    off.s.sctlr_el1 &= ~u64{1u << 3};
+    EXPECT_FALSE(off.runCatching());
+    Machine pf;
+    pf.load("prfm pldl1keep, [sp]\n");
+    pf.s.sp = kData + 8;
+    EXPECT_FALSE(pf.runCatching());
 }
 
 // =================================================================================================
