@@ -170,7 +170,7 @@ void Core::afterRetire(u64 pc, u32 insn) {
         if (w.pc != pc || --w.hits_left != 0) continue;
         const unsigned id = w.id;
         pc_watches_.erase(pc_watches_.begin() + static_cast<std::ptrdiff_t>(i));
-        machine_.pcWatchFired(index_, id);
+        machine_.pcWatchFired(id);
         break;
     }
 }

@@ -194,8 +194,7 @@ u64 Machine::instructionsRetired() const {
 }
 
 void Machine::timerChanged() {
-    const u64 now = now_ + 0; // the writer's cycle is at least now_
-    timer_next_ = timer_.nextEventCycle(now);
+    timer_next_ = timer_.nextEventCycle(cycleNow());
     reschedule();
 }
 
@@ -298,7 +297,7 @@ void Machine::fireInjection(unsigned index) {
     }
 }
 
-void Machine::pcWatchFired(unsigned, unsigned injection) { fireInjection(injection); }
+void Machine::pcWatchFired(unsigned injection) { fireInjection(injection); }
 
 void Machine::addObserver(Observer* observer) {
     observers_.push_back(observer);

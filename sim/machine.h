@@ -109,7 +109,8 @@ public:
     void markCode(u64 pa);
     // TLB maintenance broadcast to the Inner Shareable domain (every core).
     void broadcastTlbi(isa::CacheOp op, u64 operand);
-    void pcWatchFired(unsigned core, unsigned injection);
+    // A core retired the PC of a PC-triggered injection for the n-th time.
+    void pcWatchFired(unsigned injection);
 
     // Observer dispatch (callers check the interest first; see wants()).
     bool wants(unsigned interest) const { return (observer_interests_ & interest) != 0; }
