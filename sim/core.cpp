@@ -106,7 +106,10 @@ void Core::signalEvent() {
         state_.event_register = true;
 }
 
-void Core::addPcWatch(const PcWatch& watch) { pc_watches_.push_back(watch); }
+void Core::addPcWatch(const PcWatch& watch) {
+    pc_watches_.push_back(watch);
+    updateStepping();
+}
 
 // ---- Execution ----------------------------------------------------------------------------------
 
@@ -170,6 +173,7 @@ void Core::afterRetire(u64 pc, u32 insn) {
         if (w.pc != pc || --w.hits_left != 0) continue;
         const unsigned id = w.id;
         pc_watches_.erase(pc_watches_.begin() + static_cast<std::ptrdiff_t>(i));
+        updateStepping();
         machine_.pcWatchFired(id);
         break;
     }
@@ -197,7 +201,7 @@ u64 Core::execute(u64 turn_start, u64 budget) {
             if (e.tag != DecodeCache::tagFor(pc, state_.el)) [[unlikely]]
                 fill(e, pc);
             exec_.npc = pc + 4;
-            if (observed_retire_ || !pc_watches_.empty()) [[unlikely]] {
+            if (single_step_) [[unlikely]] {
                 exec_.chain_left = 1;
                 const u32 insn = e.insn;
                 e.fn(exec_, insn);
@@ -212,7 +216,7 @@ u64 Core::execute(u64 turn_start, u64 budget) {
             const bool executed = ex.ec == ExceptionClass::Svc64 || ex.ec == ExceptionClass::Brk64;
             if (executed) ++state_.retired;
             takeException(ex);
-            if (executed && (observed_retire_ || !pc_watches_.empty())) {
+            if (executed && single_step_) {
                 u32 insn = 0;
                 if (const auto& e = dcache_.slot(pc); (e.tag & ~u64{3}) == pc) insn = e.insn;
                 afterRetire(pc, insn);
@@ -562,6 +566,7 @@ void Core::load(StateReader& r) {
         r.get(pw.hits_left);
         r.get(pw.id);
     }
+    updateStepping();
     r.get(stats_.cycles_on);
     r.get(stats_.cycles_waiting);
     r.get(stats_.cycles_stalled);

@@ -98,7 +98,10 @@ public:
     void addPcWatch(const PcWatch& watch);
     const std::vector<PcWatch>& pcWatches() const { return pc_watches_; }
     // Every instruction is reported to the machine's retire observers.
-    void setStepped(bool stepped) { observed_retire_ = stepped; }
+    void setStepped(bool stepped) {
+        observed_retire_ = stepped;
+        updateStepping();
+    }
     void setObservedStores(bool observed) {
         exec_.fast_stores = !observed;
         exec_.tlb.flushAll();
@@ -160,6 +163,9 @@ private:
     u64 turn_start_ = 0;   // global cycle at which the current turn began
     u64 turn_retired_ = 0; // state_.retired then
     bool observed_retire_ = false;
+    // One instruction at a time, each followed by afterRetire(): retire observers or PC watches.
+    bool single_step_ = false;
+    void updateStepping() { single_step_ = observed_retire_ || !pc_watches_.empty(); }
     std::vector<PcWatch> pc_watches_;
     CoreStats stats_;
     u64 on_since_ = 0;   // cycle of the last power-on

@@ -226,8 +226,10 @@ void Machine::console(char c) {
 void Machine::markCode(u64 pa) { memory_.markWatched(pa, PhysicalMemory::kWatchCode); }
 
 void Machine::watchedStore(unsigned core, u64 pa, unsigned size) {
-    for (auto& c : cores_)
-        c->invalidateCodeAt(pa, size);
+    // The page is watched for decoded code, for a reservation, or both.
+    if (memory_.watched(pa) & PhysicalMemory::kWatchCode)
+        for (auto& c : cores_)
+            c->invalidateCodeAt(pa, size);
     // A store to a reserved granule clears the other cores' reservations (their next
     // store-exclusive fails), and the cleared monitor is a WFE wake-up event.
     const u64 first = pa & ~(kGranule - 1), last = (pa + size - 1) & ~(kGranule - 1);

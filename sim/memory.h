@@ -48,6 +48,7 @@ public:
         code_pages_[page] |= why;
         if (page > 0) code_pages_[page - 1] |= why;
     }
+    u8 watched(u64 addr) const { return code_pages_[(addr - ram_base_) >> kPageShift]; }
     void clearWatched() { std::fill(code_pages_.begin(), code_pages_.end(), u8{0}); }
     // The name of a device mapped somewhere in [addr, addr + len), or empty.
     std::string deviceIn(u64 addr, u64 len) const;
