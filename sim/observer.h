@@ -32,7 +32,6 @@ enum class DeviceEventKind : u8 {
     CpuOff,        // PSCI CPU_OFF
     IrqInjected,   // an --inject irq fired; `value` = INTID
     StallBegin,    // an --inject stall began; `value` = cycles
-    TimerFired,    // a timer output rose; `value` = PPI
     ConsoleOutput, // a byte written to the console; `value` = the byte
 };
 
