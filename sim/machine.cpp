@@ -217,7 +217,9 @@ void Machine::console(char c) {
     console_(c);
     if (wants(Observer::kDevice))
         notify(Observer::kDevice, [&](Observer& o) {
-            o.onDevice({DeviceEventKind::ConsoleOutput, 0, static_cast<u8>(c)}, now_);
+            o.onDevice({DeviceEventKind::ConsoleOutput, executing_ ? executing_->index() : 0,
+                        static_cast<u8>(c)},
+                       cycleNow());
         });
 }
 

@@ -335,6 +335,73 @@ TEST(Clock, ADeadlockIsReportedNotSpunOn) {
     EXPECT_LT(g.machine.now(), 100u);
 }
 
+// ---- Observers
+
+struct Recorder : Observer {
+    unsigned wanted;
+    explicit Recorder(unsigned w) : wanted(w) {}
+    unsigned interests() const override { return wanted; }
+    std::vector<u64> retired_pcs;
+    std::vector<ExceptionEvent> exceptions;
+    std::vector<std::pair<u64, u64>> writes; // pa, value
+    std::vector<isa::CacheOp> maintenance;
+    std::vector<DeviceEvent> devices;
+    void onRetire(unsigned, u64 pc, u32, u64) override { retired_pcs.push_back(pc); }
+    void onException(unsigned, const ExceptionEvent& e, u64) override { exceptions.push_back(e); }
+    void onMemoryWrite(unsigned, u64, u64 pa, unsigned, u64 value, u64) override {
+        writes.emplace_back(pa, value);
+    }
+    void onCacheMaintenance(unsigned, isa::CacheOp op, u64, u64) override {
+        maintenance.push_back(op);
+    }
+    void onDevice(const DeviceEvent& e, u64) override { devices.push_back(e); }
+};
+
+const char* kObserved = R"(
+    mov x1, #0x9000
+    movk x1, #0x4000, lsl #16
+    mov x2, #42
+    str x2, [x1]
+    dc cvau, x1
+    movz x3, #0x0900, lsl #16
+    mov w4, #'A'
+    str w4, [x3]
+    svc #7
+)";
+
+TEST(Observers, SeeRetirementsExceptionsWritesMaintenanceAndDevices) {
+    Guest g(kObserved);
+    Recorder all(Observer::kRetire | Observer::kException | Observer::kMemoryWrite |
+                 Observer::kCacheMaintenance | Observer::kDevice);
+    g.machine.addObserver(&all);
+    g.machine.run(9);
+    ASSERT_EQ(all.retired_pcs.size(), 9u);
+    for (unsigned i = 0; i < 9; ++i)
+        EXPECT_EQ(all.retired_pcs[i], kCode + 4 * i);
+    ASSERT_EQ(all.exceptions.size(), 1u);
+    EXPECT_EQ(all.exceptions[0].esr, 0x5600'0007u);
+    EXPECT_EQ(all.exceptions[0].pc, kCode + 4 * 9);
+    ASSERT_EQ(all.writes.size(), 2u); // RAM and the UART data register
+    EXPECT_EQ(all.writes[0], std::make_pair(kRamBase + 0x9000, u64{42}));
+    EXPECT_EQ(all.writes[1], std::make_pair(kUartBase, u64{'A'}));
+    EXPECT_EQ(all.maintenance, std::vector<isa::CacheOp>{isa::CacheOp::DcCvau});
+    ASSERT_EQ(all.devices.size(), 1u);
+    EXPECT_EQ(all.devices[0].kind, DeviceEventKind::ConsoleOutput);
+    EXPECT_EQ(all.devices[0].value, u64{'A'});
+}
+
+TEST(Observers, AnObserverOfFewEventsLeavesTheFastPathAndTheResultAlone) {
+    Guest watched(kObserved), plain(kObserved);
+    Recorder few(Observer::kException);
+    watched.machine.addObserver(&few);
+    watched.machine.run(9);
+    plain.machine.run(9);
+    EXPECT_TRUE(watched.machine.core(0).executor().fast_stores);
+    EXPECT_EQ(few.exceptions.size(), 1u);
+    EXPECT_TRUE(few.retired_pcs.empty());
+    EXPECT_EQ(watched.machine.stateHash(), plain.machine.stateHash());
+}
+
 // ---- Semihosting
 // ------------------------------------------------------------------------------------
 
