@@ -26,6 +26,7 @@
 
 #include "isa/aarch64/bits.h"
 #include "isa/aarch64/executor.h"
+#include "sim/timing/profile.h"
 
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,8 @@ struct MachineConfig {
     // Placed NUL-terminated at kBootArgsAddress. (The `{}` spares designated initializers that
     // omit it GCC's -Wmissing-field-initializers.)
     std::string bootargs{};
+    // The timing model and cache geometry (sim/timing/profile.h); `a53` by default.
+    TimingProfile timing{};
 
     bool operator==(const MachineConfig&) const = default;
 };
