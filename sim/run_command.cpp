@@ -153,9 +153,61 @@ nlohmann::json statsJson(const Machine& m, double seconds, u64 ran, int exit_cod
                          {"exceptions", s.exceptions},
                          {"irqs", s.irqs},
                          {"fiqs", s.fiqs}});
+        if (const auto t = c.timingStats()) {
+            const u64 busy = s.cycles_on - s.cycles_waiting - s.cycles_stalled;
+            cores.back()["timing"] = {
+                {"ipc", busy ? static_cast<double>(c.state().retired) / busy : 0.0},
+                {"stall_cycles",
+                 {{"dependency", t->stalls.dependency},
+                  {"structural", t->stalls.structural},
+                  {"icache_miss", t->stalls.icache},
+                  {"dcache_miss", t->stalls.dcache},
+                  {"mispredict", t->stalls.mispredict},
+                  {"serialisation", t->stalls.serialise}}},
+                {"icache", {{"hits", t->icache.hits}, {"misses", t->icache.misses}}},
+                {"dcache", {{"hits", t->dcache.hits}, {"misses", t->dcache.misses}}},
+                {"branches",
+                 {{"resolved", t->branches.branches},
+                  {"conditional", t->branches.conditional},
+                  {"mispredicted", t->branches.mispredicts},
+                  {"btb_misses", t->branches.btb_misses}}}};
+        }
     }
+    j["profile"] = m.config().timing.name;
     j["cores"] = cores;
     return j;
+}
+
+double percent(u64 part, u64 whole) {
+    return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+// The timing model's view: IPC over the cycles a core was busy (on, not waiting or stalled),
+// the cycles instructions issued late by cause, cache and predictor figures.
+void printTimingStats(const Machine& m) {
+    if (m.config().timing.mode != TimingMode::Timing) return;
+    fmt::print(stderr, "cmodx: timing profile {}\n", m.config().timing.name);
+    fmt::print(stderr, "core    IPC  stalls: dependency structural    i-miss    d-miss mispredict "
+                       "serialise\n");
+    for (unsigned i = 0; i < m.coreCount(); ++i) {
+        const Core& c = m.core(i);
+        const auto t = c.timingStats();
+        const CoreStats s = c.statsAt(m.now());
+        const u64 busy = s.cycles_on - s.cycles_waiting - s.cycles_stalled;
+        fmt::print(stderr, "{:>4} {:>6.3f}  {:>18} {:>10} {:>9} {:>9} {:>10} {:>9}\n", i,
+                   busy ? static_cast<double>(c.state().retired) / busy : 0.0,
+                   t->stalls.dependency, t->stalls.structural, t->stalls.icache, t->stalls.dcache,
+                   t->stalls.mispredict, t->stalls.serialise);
+    }
+    fmt::print(stderr, "core     I-cache hits/misses    D-cache hits/misses   branches  "
+                       "mispredicted  accuracy\n");
+    for (unsigned i = 0; i < m.coreCount(); ++i) {
+        const auto t = m.core(i).timingStats();
+        fmt::print(stderr, "{:>4} {:>14}/{:<8} {:>14}/{:<8} {:>10} {:>13} {:>8.2f}%\n", i,
+                   t->icache.hits, t->icache.misses, t->dcache.hits, t->dcache.misses,
+                   t->branches.branches, t->branches.mispredicts,
+                   100.0 - percent(t->branches.mispredicts, t->branches.branches));
+    }
 }
 
 void printStats(const Machine& m, double seconds, u64 ran) {
@@ -174,6 +226,7 @@ void printStats(const Machine& m, double seconds, u64 ran) {
                    activityText(c.activity()), c.state().retired, s.cycles_on, s.cycles_waiting,
                    s.cycles_stalled, s.exceptions, s.irqs + s.fiqs);
     }
+    printTimingStats(m);
     fmt::print(stderr, "cmodx: state hash {:#018x}\n", m.stateHash());
 }
 
