@@ -318,13 +318,14 @@ std::string defaultConfigToml() {
         for (const Field& f : kFields)
             if (f.table == table)
                 out += fmt::format("# {}\n{} = {}\n", f.comment, f.key, f.show(defaults));
+        if (table == "timing")
+            out += fmt::format(
+                "# timing profile: built in ({}) or a profile file, relative to this one\n"
+                "profile = {}\n"
+                "# any key of the profile overrides it here, e.g. icache.size = 16384 "
+                "(`cmodx profile` lists them)\n",
+                fmt::join(builtinProfileNames(), ", "), tomlString(defaults.timing.name));
     }
-    out += fmt::format("\n[timing]\n"
-                       "# timing profile: built in ({}) or a profile file, relative to this one\n"
-                       "profile = {}\n"
-                       "# any key of the profile overrides it here, e.g. icache.size = 16384 "
-                       "(`cmodx profile` lists them)\n",
-                       fmt::join(builtinProfileNames(), ", "), tomlString(defaults.timing.name));
     return out;
 }
 
