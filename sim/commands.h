@@ -45,8 +45,9 @@ void addRunOptions(CLI::App& cmd, RunOptions& options);
 int runCommand(const RunOptions& options);
 
 struct BenchOptions {
-    std::string image;      // default: the bundled fib workload next to the binary
-    std::string null_image; // an image that powers off at once (measures QEMU start-up)
+    std::string image;          // default: the bundled fib workload next to the binary
+    std::string parallel_image; // default: the bundled parallel workload (every core busy)
+    std::string null_image;     // an image that powers off at once (measures QEMU start-up)
     std::string qemu = "qemu-system-aarch64";
     unsigned repeat = 3;
 };
