@@ -82,7 +82,7 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
                    "Save the whole machine state to FILE when the run stops");
     cmd.add_option("--restore", o.restore,
                    "Continue from a snapshot FILE instead of loading an image (the machine "
-                   "settings come from the snapshot)");
+                   "settings come from the snapshot; --profile and --set still apply)");
 }
 
 namespace {
