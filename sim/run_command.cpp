@@ -46,8 +46,8 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
                     ->capture_default_str();
     o.opt_quantum =
         cmd.add_option("--quantum", o.quantum,
-                       "Instructions each core runs before the next core's turn (1: an "
-                       "interrupt or another core can come between any two instructions)")
+                       "Cycles each core runs before the next core's turn (1: an interrupt or "
+                       "another core can come between any two instructions)")
             ->check(kUnsigned)
             ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))
             ->capture_default_str();
@@ -57,6 +57,11 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     o.opt_bootargs = cmd.add_option(
         "--bootargs", o.bootargs,
         "Boot-argument string, placed NUL-terminated at 0x44000000 (docs/platform.md)");
+    o.opt_profile = cmd.add_option("--profile", o.profile,
+                                   profileOptionHelp() + "; replaces the --config file's [timing]")
+                        ->capture_default_str();
+    cmd.add_option("--set", o.sets, setOptionHelp())
+        ->allow_extra_args(false); // one KEY=VALUE per --set: the image is not swallowed
     cmd.add_option("--max-cycles", o.max_cycles,
                    "Stop with exit code 4 when the global clock reaches N cycles (0 = no limit)")
         ->check(kUnsigned)
@@ -77,7 +82,7 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
                    "Save the whole machine state to FILE when the run stops");
     cmd.add_option("--restore", o.restore,
                    "Continue from a snapshot FILE instead of loading an image (the machine "
-                   "settings come from the snapshot)");
+                   "settings come from the snapshot; --profile and --set still apply)");
 }
 
 namespace {
@@ -103,6 +108,13 @@ const char* activityText(CoreActivity a) {
     return "?";
 }
 
+// --profile replaces the timing profile (the config file's [timing] with its overrides), then
+// each --set changes one key of the result.
+void applyTimingOptions(MachineConfig& c, const RunOptions& o) {
+    if (o.opt_profile && o.opt_profile->count()) c.timing = loadProfile(o.profile);
+    applyProfileSets(c.timing, o.sets);
+}
+
 // Builds the machine configuration: defaults, then the config file, then the command line.
 MachineConfig configure(const RunOptions& o) {
     MachineConfig c;
@@ -113,6 +125,7 @@ MachineConfig configure(const RunOptions& o) {
     if (o.opt_quantum && o.opt_quantum->count()) c.quantum = o.quantum;
     if (o.opt_seed && o.opt_seed->count()) c.seed = o.seed;
     if (o.opt_bootargs && o.opt_bootargs->count()) c.bootargs = o.bootargs;
+    applyTimingOptions(c, o);
     validate(c);
     return c;
 }
@@ -254,6 +267,10 @@ int runCommand(const RunOptions& o) {
         if (!o.restore.empty()) {
             snapshot = loadSnapshotFile(o.restore);
             config = Machine::configOf(snapshot);
+            // Snapshots do not record the timing profile (yet): a run made with --profile or
+            // --set continues with the same options given again.
+            applyTimingOptions(config, o);
+            validate(config);
         } else {
             config = configure(o);
         }

@@ -77,7 +77,8 @@ public:
 
     // The next instruction's fetch missed the I-cache: it arrives miss_penalty cycles late.
     void fetchMissed() {
-        const u64 from = std::max(group_cycle_ + 1, front_ready_);
+        if (icache_miss_penalty_ == 0) return;
+        const u64 from = std::max(group_cycle_, front_ready_);
         front_ready_ = from + icache_miss_penalty_;
         front_cause_ = Cause::ICache;
     }
