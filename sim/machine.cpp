@@ -10,7 +10,7 @@ namespace cmodx::sim {
 
 namespace {
 constexpr u64 kNever = ~u64{0};
-constexpr u32 kSnapshotVersion = 1;
+constexpr u32 kSnapshotVersion = 2; // 2: the timing profile and model state
 } // namespace
 
 Machine::Machine(const MachineConfig& config, std::function<void(char)> console)
@@ -352,6 +352,10 @@ void Machine::saveState(StateWriter& w) const {
     w.put(config_.counter_hz);
     w.put(config_.seed);
     w.put(config_.semihosting);
+    // The timing profile, as its TOML text: the model's state below only makes sense with it.
+    const std::string profile = profileToml(config_.timing);
+    w.put(static_cast<u64>(profile.size()));
+    w.bytes(profile.data(), profile.size());
     w.put(now_);
     w.put(timer_next_);
     w.put(stop_);
@@ -381,6 +385,20 @@ void Machine::saveState(StateWriter& w) const {
     w.bytes(const_cast<PhysicalMemory&>(memory_).ramHost(), memory_.ramSize());
 }
 
+namespace {
+TimingProfile readProfile(StateReader& r) {
+    const u64 len = r.get<u64>();
+    if (len > (u64{1} << 20)) throw SnapshotError("snapshot header is damaged (profile)");
+    std::string text(len, '\0');
+    r.bytes(text.data(), len);
+    try {
+        return parseProfile(text, "snapshot");
+    } catch (const ConfigError& e) {
+        throw SnapshotError(fmt::format("snapshot's timing profile is damaged: {}", e.what()));
+    }
+}
+} // namespace
+
 MachineConfig Machine::configOf(const Snapshot& snapshot) {
     StateReader r(snapshot.bytes);
     r.tag("CMDX");
@@ -395,6 +413,7 @@ MachineConfig Machine::configOf(const Snapshot& snapshot) {
     r.get(c.counter_hz);
     r.get(c.seed);
     r.get(c.semihosting);
+    c.timing = readProfile(r);
     if (c.cores == 0 || c.cores > kMaxCores || c.quantum == 0 || c.ram_size == 0 ||
         c.ram_size > (u64{4} << 30) || c.cpu_hz == 0 || c.counter_hz == 0)
         throw SnapshotError("snapshot header is damaged");
@@ -426,6 +445,8 @@ void Machine::restore(const Snapshot& snapshot) {
     r.get<bool>(); // semihosting: likewise
     if (quantum != config_.quantum || cpu_hz != config_.cpu_hz || counter_hz != config_.counter_hz)
         throw SnapshotError("snapshot was taken with another quantum or clock frequency");
+    if (readProfile(r) != config_.timing)
+        throw SnapshotError("snapshot was taken with another timing profile");
     r.get(now_);
     r.get(timer_next_);
     r.get(stop_);

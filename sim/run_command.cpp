@@ -82,7 +82,7 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
                    "Save the whole machine state to FILE when the run stops");
     cmd.add_option("--restore", o.restore,
                    "Continue from a snapshot FILE instead of loading an image (the machine "
-                   "settings come from the snapshot; --profile and --set still apply)");
+                   "settings and the timing profile come from the snapshot)");
 }
 
 namespace {
@@ -267,8 +267,8 @@ int runCommand(const RunOptions& o) {
         if (!o.restore.empty()) {
             snapshot = loadSnapshotFile(o.restore);
             config = Machine::configOf(snapshot);
-            // Snapshots do not record the timing profile (yet): a run made with --profile or
-            // --set continues with the same options given again.
+            // The snapshot records its timing profile; --profile or --set that change it are
+            // refused when the snapshot is restored (a model's state needs its parameters).
             applyTimingOptions(config, o);
             validate(config);
         } else {
