@@ -26,7 +26,7 @@ test: build
 
 # Speed against QEMU on the same image (figures, not a pass/fail test).
 bench: configure
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target cmodx guest_fib guest_null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target cmodx guest_fib guest_parallel guest_null
 	$(BUILD_DIR)/cmodx bench
 
 # The long differential run against QEMU for developers (100,000 random programs).

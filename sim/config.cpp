@@ -2,13 +2,17 @@
 // defaultConfigToml()), per-value checks with file positions, and cross-field validation.
 #include "sim/config.h"
 #include "sim/machine.h"
+#include "sim/timing/profile_toml.h"
+#include "sim/toml_support.h"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -33,41 +37,6 @@ std::optional<isa::Features> profileFeatures(std::string_view cpu) {
     return std::nullopt;
 }
 constexpr std::string_view kCpuNames = "\"cortex-a53\" or \"max\"";
-
-std::string_view describeType(toml::node_type type) {
-    switch (type) {
-    case toml::node_type::none: return "nothing";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    }
-    return "an unknown kind of value";
-}
-
-// A TOML basic string holding `s`.
-std::string tomlString(std::string_view s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-                out += fmt::format("\\u{:04X}", static_cast<unsigned char>(c));
-            else
-                out += c;
-        }
-    }
-    return out + "\"";
-}
 
 // Reads one value for one key, failing with the file position and the key's full name.
 class Reader {
@@ -141,13 +110,13 @@ const Field kFields[] = {
              r.fail(fmt::format("unknown CPU profile {}; expected {}", tomlString(cpu), kCpuNames));
      },
      [](const MachineConfig& c) { return tomlString(c.cpu); }},
-    {"machine", "quantum", "instructions each core runs before the next core's turn, >= 1",
+    {"machine", "quantum", "cycles each core runs before the next core's turn, >= 1",
      [](const Reader& r, MachineConfig& c) { c.quantum = r.integer(1, kTomlIntMax); },
      [](const MachineConfig& c) { return fmt::format("{}", c.quantum); }},
     {"machine", "seed", "all simulated randomness derives from this seed, 0..2^63-1",
      [](const Reader& r, MachineConfig& c) { c.seed = r.integer(0, kTomlIntMax); },
      [](const MachineConfig& c) { return fmt::format("{}", c.seed); }},
-    {"clock", "cpu_hz", "simulated core clock in Hz (one instruction = one cycle), >= counter_hz",
+    {"clock", "cpu_hz", "simulated core clock in Hz, >= counter_hz",
      [](const Reader& r, MachineConfig& c) { c.cpu_hz = r.integer(1, kTomlIntMax); },
      [](const MachineConfig& c) { return fmt::format("{}", c.cpu_hz); }},
     {"clock", "counter_hz", "generic timer frequency in Hz (CNTFRQ_EL0), as QEMU virt reports",
@@ -169,7 +138,8 @@ const Field kFields[] = {
      [](const MachineConfig& c) { return std::string(c.semihosting ? "true" : "false"); }},
 };
 
-constexpr std::string_view kTables[] = {"machine", "clock", "boot"};
+// [timing] is not in kFields: its keys are the timing profile's (applyTimingTable).
+constexpr std::string_view kTables[] = {"machine", "clock", "boot", "timing"};
 
 std::string keysOf(std::string_view table) {
     std::string out;
@@ -191,8 +161,33 @@ std::string tableList() {
 }
 
 std::string at(std::string_view source, const toml::source_region& where) {
-    if (where.begin.line == 0) return std::string(source);
-    return fmt::format("{}:{}:{}", source, where.begin.line, where.begin.column);
+    return sourceAt(source, where);
+}
+
+// [timing]: `profile` (a built-in name, or a file relative to `base_dir`, the config file's
+// directory) replaces the timing profile first, wherever it stands in the table; the other keys
+// then override single parameters of it.
+void applyTimingTable(MachineConfig& config, std::string_view source,
+                      const std::filesystem::path& base_dir, const toml::table& table) {
+    if (const toml::node* node = table.get("profile")) {
+        const auto* name = node->as_string();
+        if (!name)
+            throw ConfigError(fmt::format("{}: timing.profile: expected a string (a built-in "
+                                          "profile or a file), got {}",
+                                          at(source, node->source()), describeType(node->type())));
+        std::string target = name->get();
+        const std::vector<std::string> builtins = builtinProfileNames();
+        if (std::find(builtins.begin(), builtins.end(), target) == builtins.end() &&
+            std::filesystem::path(target).is_relative() && !base_dir.empty())
+            target = (base_dir / target).string();
+        try {
+            config.timing = loadProfile(target);
+        } catch (const ConfigError& e) {
+            throw ConfigError(
+                fmt::format("{}: timing.profile: {}", at(source, node->source()), e.what()));
+        }
+    }
+    applyProfileTable(config.timing, table, source, "profile", "timing.");
 }
 
 void applyTable(MachineConfig& config, std::string_view source, std::string_view table_name,
@@ -219,7 +214,10 @@ bool setCpuProfile(MachineConfig& config, const std::string& cpu) {
     return true;
 }
 
-void applyConfigText(MachineConfig& config, std::string_view text, std::string_view source_name) {
+namespace {
+
+void applyConfig(MachineConfig& config, std::string_view text, std::string_view source_name,
+                 const std::filesystem::path& base_dir) {
     toml::table doc;
     try {
         doc = toml::parse(text, source_name);
@@ -249,9 +247,18 @@ void applyConfigText(MachineConfig& config, std::string_view text, std::string_v
             throw ConfigError(fmt::format("{}: '{}' must be a table ([{}]), got {}",
                                           at(source_name, node.source()), name, name,
                                           describeType(node.type())));
-        applyTable(result, source_name, name, *table);
+        if (name == "timing")
+            applyTimingTable(result, source_name, base_dir, *table);
+        else
+            applyTable(result, source_name, name, *table);
     }
     config = std::move(result);
+}
+
+} // namespace
+
+void applyConfigText(MachineConfig& config, std::string_view text, std::string_view source_name) {
+    applyConfig(config, text, source_name, {});
 }
 
 void applyConfigFile(MachineConfig& config, const std::string& path) {
@@ -262,7 +269,7 @@ void applyConfigFile(MachineConfig& config, const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw ConfigError(fmt::format("cannot read config file '{}'", path));
-    applyConfigText(config, text.str(), path);
+    applyConfig(config, text.str(), path, std::filesystem::path(path).parent_path());
 }
 
 void validate(const MachineConfig& c) {
@@ -299,6 +306,7 @@ void validate(const MachineConfig& c) {
                              kBootArgsAddress, end, kRamBase + c.ram_size, c.ram_size / kMiB,
                              kRamBase));
     }
+    validateProfile(c.timing);
 }
 
 std::string defaultConfigToml() {
@@ -310,6 +318,13 @@ std::string defaultConfigToml() {
         for (const Field& f : kFields)
             if (f.table == table)
                 out += fmt::format("# {}\n{} = {}\n", f.comment, f.key, f.show(defaults));
+        if (table == "timing")
+            out += fmt::format(
+                "# timing profile: built in ({}) or a profile file, relative to this one\n"
+                "profile = {}\n"
+                "# any key of the profile overrides it here, e.g. icache.size = 16384 "
+                "(`cmodx profile` lists them)\n",
+                fmt::join(builtinProfileNames(), ", "), tomlString(defaults.timing.name));
     }
     return out;
 }

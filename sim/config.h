@@ -9,7 +9,7 @@
 //   cores = 4            # 1..kMaxCores
 //   ram_mib = 128        # RAM size in MiB at 0x4000_0000, 1..kMaxRamMib
 //   cpu = "cortex-a53"   # "cortex-a53" (ARMv8.0-A) or "max" (adds FEAT_LSE)
-//   quantum = 1          # instructions a core runs before the next core's turn, >= 1
+//   quantum = 1          # cycles a core runs before the next core's turn, >= 1
 //   seed = 0             # all simulated randomness derives from it (0..2^63-1 in TOML)
 //   [clock]
 //   cpu_hz = 1000000000  # simulated core clock; >= counter_hz
@@ -17,15 +17,21 @@
 //   [boot]
 //   bootargs = "scenario=ftrace-race ftrace.strategy=none"
 //   semihosting = true
+//   [timing]
+//   profile = "a53"      # a built-in timing profile, or a profile file (relative to this file)
+//   icache.size = 16384  # then any key of the profile (sim/timing/profile.h) overrides it
+//   branch.predictor = "gshare"
 //
 // The file is strict, to catch typos: unknown tables or keys, values of the wrong type,
 // negative numbers and out-of-range values are errors (ConfigError, whose message names the
 // file, line and column, the key and what is wrong). defaultConfigToml() prints this schema
-// with the default values.
+// with the default values. In [timing], `profile` is read first wherever it stands, then the
+// other keys change the profile it names; without `profile` they change the default (a53).
 #pragma once
 
 #include "isa/aarch64/bits.h"
 #include "isa/aarch64/executor.h"
+#include "sim/timing/profile.h"
 
 #include <stdexcept>
 #include <string>
@@ -40,14 +46,19 @@ struct MachineConfig {
     u64 ram_size = u64{128} << 20;  // bytes; RAM at kRamBase (0x4000_0000)
     std::string cpu = "cortex-a53"; // "cortex-a53" (ARMv8.0) or "max" (adds FEAT_LSE)
     isa::Features features{};       // derived from cpu: set both with setCpuProfile()
-    u64 quantum = 1;             // instructions each core runs before the next core's turn (>= 1)
-    u64 cpu_hz = 1'000'000'000;  // simulated core clock: one instruction = one cycle for now
+    // Cycles each core runs before the next core's turn (>= 1). In functional mode one
+    // instruction takes one cycle, so it is also the number of instructions.
+    u64 quantum = 1;
+    u64 cpu_hz = 1'000'000'000;  // simulated core clock
     u64 counter_hz = 62'500'000; // generic timer frequency (CNTFRQ_EL0), as QEMU virt reports
     u64 seed = 0;                // all simulated randomness derives from it
     bool semihosting = true;     // HLT #0xF000 calls (SYS_WRITEC/WRITE0/EXIT)
     // Placed NUL-terminated at kBootArgsAddress. (The `{}` spares designated initializers that
     // omit it GCC's -Wmissing-field-initializers.)
     std::string bootargs{};
+    // The timing model's parameters and mode (the default is the a53 profile); `--profile` and
+    // `--set` on the command line, [timing] in the file.
+    TimingProfile timing{};
 
     bool operator==(const MachineConfig&) const = default;
 };
@@ -81,11 +92,13 @@ bool setCpuProfile(MachineConfig& config, const std::string& cpu);
 // Checks every field and the rules across fields: cores 1..kMaxCores; RAM kMinRamSize..
 // kMaxRamSize in whole pages; a known cpu whose features match it; quantum >= 1;
 // cpu_hz >= counter_hz > 0; bootargs without NUL characters, shorter than kBootArgsMax and, when
-// not empty, inside RAM at kBootArgsAddress (so RAM must be over 64 MiB). Throws ConfigError.
+// not empty, inside RAM at kBootArgsAddress (so RAM must be over 64 MiB); the timing profile
+// (validateProfile). Throws ConfigError.
 void validate(const MachineConfig& config);
 
 // A TOML document with every key, its default value and a one-line comment; applying it to any
-// config yields MachineConfig{}.
+// config yields MachineConfig{}. Of [timing] it shows `profile`; the profile's own keys are
+// profileToml()'s (`cmodx profile`).
 std::string defaultConfigToml();
 
 } // namespace cmodx::sim

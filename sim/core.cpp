@@ -30,9 +30,22 @@ Core::Core(Machine& machine, unsigned index)
       exec_(state_, *this,
             isa::RamWindow{machine.memory().ramHost(), machine.memory().ramBase(),
                            machine.memory().ramSize(), machine.memory().codePages()},
-            machine.config().features) {
+            machine.config().features),
+      coherent_fetch_(machine.config().timing.coherent_fetch),
+      icache_(machine.config().timing.icache),
+      fetch_block_bytes_(machine.config().timing.fetch_buffer_bytes) {
     state_.mpidr_el1 = 0x8000'0000u | index;
     exec_.dcache = &dcache_;
+    if (machine.config().timing.mode == TimingMode::Timing) {
+        pipeline_ = std::make_unique<Pipeline>(machine.config().timing, icache_.tags());
+        exec_.retire_hook = &Core::timedRetire;
+        exec_.retire_context = this;
+    }
+}
+
+std::optional<TimingStats> Core::timingStats() const {
+    if (!pipeline_) return std::nullopt;
+    return pipeline_->stats();
 }
 
 // ---- Power and inputs ---------------------------------------------------------------------------
@@ -55,7 +68,8 @@ void Core::powerOn(u64 entry, u64 context_id, u64 cycle) {
     state_.pc = entry;
     state_.x[0] = context_id;
     exec_.tlb.flushAll();
-    invalidateAllCode();
+    resetCaches(); // caches come out of reset invalid
+    if (pipeline_) pipeline_->reset(cycle);
     pmu_ = Pmu{};
     event_register_ = false;
     activity_ = CoreActivity::Running;
@@ -131,15 +145,34 @@ void Core::fill(DecodeCache::Entry& entry, u64 pc) {
         ex.far = pc;
         throw ex;
     }
-    u32 word;
-    std::memcpy(&word, mem.ramHost() + (t.pa - mem.ramBase()), 4);
-    machine_.markCode(t.pa);
+    const u32 word = fetchWord(pc, t.pa);
+    // With coherent fetch, stores to a page holding decoded code invalidate it.
+    if (coherent_fetch_) machine_.markCode(t.pa);
     std::vector<u64>& aliases = decoded_pages_[t.pa & ~(kPageSize - 1)];
     const u64 va_page = pc & ~(kPageSize - 1);
     if (std::find(aliases.begin(), aliases.end(), va_page) == aliases.end())
         aliases.push_back(va_page);
     const isa::Decoded d = machine_.decoder().decode(word);
-    entry = {DecodeCache::tagFor(pc, state_.el), d.fn, word};
+    entry = {DecodeCache::tagFor(pc, state_.el), d.fn, t.pa, word,
+             pipeline_ ? pipeline_->resolve(isa::classifyTiming(d.encoding, word))
+                       : isa::IssueInfo{}};
+}
+
+u32 Core::fetchWord(u64 pc, u64 pa) {
+    if (fetch_held_ && (pc & ~(fetch_block_bytes_ - 1)) == fetch_held_va_)
+        return fetch_held_words_[(pc & (fetch_block_bytes_ - 1)) >> 2];
+    PhysicalMemory& mem = machine_.memory();
+    const InstructionCache::Fetch f = icache_.fetch(pa, mem.ramHost(), mem.ramBase());
+    if (!f.hit && pipeline_) pipeline_->fetchMissed();
+    if (coherent_fetch_) {
+        // The cache only times the fetch; the word is memory's.
+        u32 word;
+        std::memcpy(&word, mem.ramHost() + (pa - mem.ramBase()), 4);
+        return word;
+    }
+    // The replaced line's words are no longer cached: nothing decoded from them may stay.
+    if (f.evicted_pa != CacheTags::kInvalid) invalidateCodeAt(f.evicted_pa, icache_.tags().lineBytes());
+    return f.word;
 }
 
 bool Core::takePendingInterrupt() {
@@ -155,6 +188,8 @@ bool Core::takePendingInterrupt() {
     } else {
         return false;
     }
+    contextSynchronize(); // exception entry is a context synchronisation event
+    if (pipeline_) pipeline_->exceptionEntry();
     if (machine_.wants(Observer::kException)) {
         const ExceptionEvent ev{
             kind, state_.elr_el1, state_.pc, 0, 0, static_cast<u8>((state_.spsr_el1 >> 2) & 3)};
@@ -179,33 +214,60 @@ void Core::afterRetire(u64 pc, u32 insn) {
     }
 }
 
-u64 Core::run(u64 turn_start, u64 budget) { return execute<true>(turn_start, budget); }
+u64 Core::run(u64 turn_start, u64 cycles, u64 insns) {
+    return execute<true>(turn_start, cycles, insns);
+}
 
-u64 Core::runTurn(u64 turn_start, u64 budget) {
+u64 Core::runTurn(u64 turn_start, u64 cycles, u64 insns) {
     if (activity_ != CoreActivity::Running || turn_start < stalled_until_) return 0;
-    return execute<false>(turn_start, budget);
+    return execute<false>(turn_start, cycles, insns);
+}
+
+void Core::timedRetire(void* self, u64 pc, u64 npc) {
+    Core& c = *static_cast<Core*>(self);
+    const DecodeCache::Entry& e = c.dcache_.slot(pc);
+    c.pipeline_->retire(e.timing, pc, e.pa, npc, c.exec_.mem_addr, c.state_);
+    if (c.pipeline_->cycle() >= c.turn_end_) c.exec_.endChain();
 }
 
 template <bool YieldOnReschedule>
-u64 Core::execute(u64 turn_start, u64 budget) {
+u64 Core::execute(u64 turn_start, u64 cycles, u64 insns) {
     turn_start_ = turn_start;
     turn_retired_ = state_.retired;
-    const u64 end = state_.retired + budget;
+    u64 end;
+    if (pipeline_) {
+        // A core that waited or was stalled catches up; one ahead of the turn (a long stall
+        // of its own) sits it out.
+        pipeline_->idleUntil(turn_start);
+        turn_end_ = turn_start + cycles;
+        end = state_.retired + insns;
+    } else {
+        end = state_.retired + std::min(cycles, insns);
+    }
     while (state_.retired < end && activity_ == CoreActivity::Running &&
+           (!pipeline_ || pipeline_->cycle() < turn_end_) &&
            !(YieldOnReschedule && machine_.rescheduleRequested()) &&
            machine_.stopReason() == StopReason::None && currentCycle() >= stalled_until_) {
         if ((irq_line_ || fiq_line_) && takePendingInterrupt()) continue;
         const u64 pc = state_.pc;
+        // Leaving a held fetch block: its old words go, the next fetch reads the I-cache.
+        bool one_at_a_time = single_step_;
+        if (fetch_held_) [[unlikely]] {
+            if ((pc & ~(fetch_block_bytes_ - 1)) != fetch_held_va_)
+                releaseFetchBlock();
+            else
+                one_at_a_time = true;
+        }
         try {
             DecodeCache::Entry& e = dcache_.slot(pc);
             if (e.tag != DecodeCache::tagFor(pc, state_.el)) [[unlikely]]
                 fill(e, pc);
             exec_.npc = pc + 4;
-            if (single_step_) [[unlikely]] {
+            if (one_at_a_time) [[unlikely]] {
                 exec_.chain_left = 1;
                 const u32 insn = e.insn;
                 e.fn(exec_, insn);
-                afterRetire(pc, insn);
+                if (single_step_) afterRetire(pc, insn);
             } else {
                 exec_.chain_left = std::min(end - state_.retired, kMaxChain);
                 e.fn(exec_, e.insn); // retires this and possibly following instructions
@@ -215,6 +277,14 @@ u64 Core::execute(u64 turn_start, u64 budget) {
             // Exception-generating instructions (SVC, BRK) have executed; faults have not.
             const bool executed = ex.ec == ExceptionClass::Svc64 || ex.ec == ExceptionClass::Brk64;
             if (executed) ++state_.retired;
+            if (pipeline_) {
+                // SVC and BRK issue like any instruction; then the pipeline drains.
+                const DecodeCache::Entry& e = dcache_.slot(pc);
+                if (executed && (e.tag & ~u64{3}) == pc)
+                    pipeline_->retire(e.timing, pc, e.pa, pc + 4, exec_.mem_addr, state_);
+                else
+                    pipeline_->exceptionEntry();
+            }
             takeException(ex);
             if (executed && single_step_) {
                 u32 insn = 0;
@@ -223,7 +293,8 @@ u64 Core::execute(u64 turn_start, u64 budget) {
             }
         }
     }
-    return state_.retired - turn_retired_;
+    if (!pipeline_) return state_.retired - turn_retired_;
+    return pipeline_->cycle() > turn_start ? pipeline_->cycle() - turn_start : 0;
 }
 
 namespace {
@@ -262,6 +333,7 @@ void Core::takeException(const GuestException& ex) {
     const bool progressed = state_.retired != retired_at_last_exception_;
     const u8 from_el = state_.el;
     isa::takeSyncException(state_, ex);
+    contextSynchronize(); // exception entry is a context synchronisation event
     ++stats_.exceptions;
     if (machine_.wants(Observer::kException)) {
         const ExceptionEvent ev{
@@ -313,6 +385,61 @@ void Core::invalidateCodeAt(u64 pa, u64 len) {
 void Core::invalidateAllCode() {
     dcache_.invalidateAll();
     decoded_pages_.clear();
+}
+
+void Core::holdFetchBlock(u64 line_pa, u64 line_bytes) {
+    if (fetch_held_ || activity_ == CoreActivity::Off) return;
+    // The block of the next instruction is in the buffer if it was fetched: then its decode
+    // entry says from which physical address.
+    const u64 pc = state_.pc;
+    const DecodeCache::Entry& e = dcache_.slot(pc);
+    if (e.tag != DecodeCache::tagFor(pc, state_.el)) return;
+    if ((e.pa & ~(line_bytes - 1)) != line_pa) return;
+    const u64 block_va = pc & ~(fetch_block_bytes_ - 1);
+    const u64 block_pa = e.pa & ~(fetch_block_bytes_ - 1);
+    for (u64 i = 0; i < fetch_block_bytes_ / 4; ++i)
+        if (!icache_.peek(block_pa + 4 * i, fetch_held_words_[i])) return;
+    fetch_held_ = true;
+    fetch_held_va_ = block_va;
+    endChain();
+}
+
+void Core::releaseFetchBlock() {
+    fetch_held_ = false;
+    dcache_.invalidate(fetch_held_va_, fetch_block_bytes_);
+}
+
+void Core::invalidateICacheLine(u64 pa) {
+    const u64 bytes = icache_.tags().lineBytes();
+    const u64 line = pa & ~(bytes - 1);
+    if (icache_.tags().find(line) < 0) return;
+    if (!coherent_fetch_) holdFetchBlock(line, bytes);
+    icache_.tags().invalidate(line);
+    // Decoded words of the line now come from the fetch buffer or a refill.
+    if (!coherent_fetch_) invalidateCodeAt(line, bytes);
+}
+
+void Core::invalidateICache() {
+    if (!coherent_fetch_) {
+        const u64 bytes = icache_.tags().lineBytes();
+        const u64 pc_pa = dcache_.slot(state_.pc).pa;
+        holdFetchBlock(pc_pa & ~(bytes - 1), bytes);
+        invalidateAllCode();
+    }
+    icache_.tags().invalidateAll();
+}
+
+void Core::resetCaches() {
+    icache_.tags().invalidateAll();
+    fetch_held_ = false;
+    invalidateAllCode();
+}
+
+void Core::contextSynchronize() {
+    if (fetch_held_) {
+        releaseFetchBlock();
+        endChain();
+    }
 }
 
 void Core::translationsFlushed() {
@@ -381,9 +508,18 @@ void Core::cacheMaintenance(CacheOp op, u64 addr) {
     case CacheOp::TlbiVmalle1:
     case CacheOp::TlbiVae1:
     case CacheOp::TlbiAside1: applyTlbi(op, addr); return;
+    case CacheOp::IcIvau: {
+        // By virtual address, to the point of unification, for every core (Inner Shareable).
+        const isa::Translation t =
+            isa::translate(exec_.translationRegs(), exec_.ram, addr, isa::AccessType::Read, state_.el);
+        if (t.ok) machine_.broadcastICacheLine(t.pa);
+        return;
+    }
+    case CacheOp::IcIallu: invalidateICache(); return;
+    case CacheOp::IcIalluis: machine_.broadcastICacheAll(); return;
     default:
-        // Instruction fetch is coherent with data stores until the timing model's caches land;
-        // data cache maintenance has nothing to do in a machine without data caches.
+        // Data memory is coherent (the D-cache only times accesses), so DC maintenance has
+        // no effect on contents; DSB after it is what orders it (a pipeline drain).
         return;
     }
 }
@@ -523,6 +659,12 @@ void Core::save(StateWriter& w) const {
     w.put(last_vector_);
     w.put(retired_at_last_exception_);
     w.put(repeated_exceptions_);
+    // Instruction fetch state is architectural in effect: stale words stay stale.
+    icache_.save(w);
+    w.put(fetch_held_);
+    w.put(fetch_held_va_);
+    w.putArray(fetch_held_words_.data(), fetch_held_words_.size());
+    if (pipeline_) pipeline_->save(w);
 }
 
 void Core::load(StateReader& r) {
@@ -576,6 +718,11 @@ void Core::load(StateReader& r) {
     r.get(last_vector_);
     r.get(retired_at_last_exception_);
     r.get(repeated_exceptions_);
+    icache_.load(r);
+    r.get(fetch_held_);
+    r.get(fetch_held_va_);
+    r.getArray(fetch_held_words_.data(), fetch_held_words_.size());
+    if (pipeline_) pipeline_->load(r);
     first_fault_.clear();
     invalidateAllCode();
     if (!exec_.fast_stores) exec_.tlb.flushAll();

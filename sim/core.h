@@ -7,8 +7,12 @@
 #include "isa/aarch64/executor.h"
 #include "sim/pmu.h"
 #include "sim/snapshot.h"
+#include "sim/timing/cache.h"
+#include "sim/timing/pipeline.h"
 
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -58,15 +62,22 @@ public:
         return activity_ == CoreActivity::Running && now >= stalled_until_;
     }
 
-    // Executes up to `budget` instructions as this core's turn, which starts at global cycle
-    // `turn_start`. Returns the number retired. Stops early when the core waits, powers off,
-    // stalls, or the machine asks every core to yield (a stop, or another core woke up).
-    u64 run(u64 turn_start, u64 budget);
+    // Runs this core's turn, which starts at global cycle `turn_start`, for `cycles` cycles
+    // but at most `insns` instructions. Returns the cycles the core advanced (with the timing
+    // model, the last instruction may issue a little past the turn). Stops early when the
+    // core waits, powers off, stalls, or the machine asks every core to yield (a stop, or
+    // another core woke up). Without a timing model one instruction takes one cycle.
+    u64 run(u64 turn_start, u64 cycles, u64 insns);
     // The same as one of several cores taking turns: other cores waking up do not end it.
-    u64 runTurn(u64 turn_start, u64 budget);
+    u64 runTurn(u64 turn_start, u64 cycles, u64 insns);
 
     // The global cycle of the instruction this core is executing (or would execute next).
-    u64 currentCycle() const { return turn_start_ + (state_.retired - turn_retired_); }
+    u64 currentCycle() const {
+        return pipeline_ ? pipeline_->cycle() : turn_start_ + (state_.retired - turn_retired_);
+    }
+    // The timing model's statistics (nullopt in functional mode).
+    std::optional<TimingStats> timingStats() const;
+    const InstructionCache& icache() const { return icache_; }
 
     // Ends the current chain of threaded dispatch after the executing instruction.
     void endChain() { exec_.endChain(); }
@@ -113,6 +124,12 @@ public:
     // A store at physical `pa` changed RAM that this core may have decoded.
     void invalidateCodeAt(u64 pa, u64 len);
     void invalidateAllCode();
+    // Instruction cache maintenance arriving at this core (IC IVAU is broadcast): the line
+    // holding physical `pa`, or every line. Words already in the fetch buffer stay there.
+    void invalidateICacheLine(u64 pa);
+    void invalidateICache();
+    // RAM was rewritten behind the caches' back (an image was loaded): start cold.
+    void resetCaches();
 
     void save(StateWriter& w) const;
     void load(StateReader& r);
@@ -132,13 +149,20 @@ public:
     void waitForEvent() override;
     void sendEvent() override;
     void cacheMaintenance(isa::CacheOp op, u64 addr) override;
+    void contextSynchronize() override;
     std::optional<u64> readSysReg(u32 key) override;
     bool writeSysReg(u32 key, u64 value) override;
 
 private:
     template <bool YieldOnReschedule>
-    u64 execute(u64 turn_start, u64 budget);
+    u64 execute(u64 turn_start, u64 cycles, u64 insns);
     void fill(isa::DecodeCache::Entry& entry, u64 pc);
+    u32 fetchWord(u64 pc, u64 pa);
+    // The timing model's hook (Executor::retire_hook).
+    static void timedRetire(void* self, u64 pc, u64 npc);
+    // Keeps the words of the fetch block holding the next PC when their I-cache line goes.
+    void holdFetchBlock(u64 line_pa, u64 line_bytes);
+    void releaseFetchBlock();
     bool takePendingInterrupt();
     void takeException(const isa::GuestException& ex);
     void afterRetire(u64 pc, u32 insn);
@@ -154,6 +178,20 @@ private:
     isa::CpuState state_;
     isa::Executor exec_;
     isa::DecodeCache dcache_;
+    // Instruction fetch (docs/timing.md): the I-cache keeps copies of lines as filled, so a
+    // store to code is not seen until the line is invalidated and refetched; with
+    // coherent_fetch the decode cache follows stores instead (QEMU's behaviour).
+    bool coherent_fetch_;
+    InstructionCache icache_;
+    // The fetch buffer matters only while it holds words its I-cache line no longer has (an
+    // IC invalidation while the PC is in the block): then the block's words live here until
+    // the PC leaves the block or a context synchronisation event.
+    u64 fetch_block_bytes_;
+    bool fetch_held_ = false;
+    u64 fetch_held_va_ = 0;
+    std::array<u32, 64> fetch_held_words_{};
+    std::unique_ptr<Pipeline> pipeline_; // null in functional mode
+    u64 turn_end_ = 0;                   // the cycle at which the current turn ends
     Pmu pmu_;
     CoreActivity activity_ = CoreActivity::Off;
     bool irq_line_ = false;

@@ -10,7 +10,7 @@ namespace cmodx::sim {
 
 namespace {
 constexpr u64 kNever = ~u64{0};
-constexpr u32 kSnapshotVersion = 1;
+constexpr u32 kSnapshotVersion = 2; // 2: the timing profile and model state
 } // namespace
 
 Machine::Machine(const MachineConfig& config, std::function<void(char)> console)
@@ -53,7 +53,7 @@ LoadedImage Machine::loadElfImage(const std::vector<u8>& image) {
                            len);
     }
     for (auto& c : cores_)
-        c->invalidateAllCode();
+        c->resetCaches();
     cores_[0]->powerOn(loaded.entry, 0, now_);
     return loaded;
 }
@@ -113,28 +113,34 @@ StopReason Machine::run(u64 cycle_limit, u64 insn_limit) {
         if (runnable == 1) {
             // Nothing else can run in between, so the only core runs until the next event in
             // one turn; a wake-up of another core ends the turn early (reschedule()).
-            const u64 span = std::min({std::max(config_.quantum, nextEventCycle() - now_),
-                                       cycle_limit - now_, insn_limit - retired});
+            u64 span = std::min(std::max(config_.quantum, nextEventCycle() - now_),
+                                cycle_limit - now_);
+            if (config_.timing.mode == TimingMode::Functional)
+                span = std::min(span, insn_limit - retired);
             reschedule_ = false;
             executing_ = only;
-            consumed = std::max<u64>(only->run(now_, span), 1);
+            consumed = std::max<u64>(only->run(now_, span, insn_limit - retired), 1);
             executing_ = nullptr;
         } else {
-            // Round robin in core order, `quantum` instructions each, for as many rounds as the
-            // set of running cores stays the same and no event is due.
+            // Round robin in core order, `quantum` cycles each, for as many rounds as the set
+            // of running cores stays the same and no event is due.
             Core* running[kMaxCores];
             unsigned n = 0;
             for (auto& c : cores_)
                 if (c->runnable(now_)) running[n++] = c.get();
-            const u64 until = std::min({nextEventCycle(), cycle_limit,
-                                        now_ + std::max<u64>((insn_limit - retired) / n, 1)});
+            u64 until = std::min(nextEventCycle(), cycle_limit);
+            if (config_.timing.mode == TimingMode::Functional)
+                until = std::min(until, now_ + std::max<u64>((insn_limit - retired) / n, 1));
+            u64 insns_left = insn_limit - retired;
             u64 t = now_;
             reschedule_ = false;
-            while (t < until && !reschedule_ && stop_ == StopReason::None) {
+            while (t < until && !reschedule_ && stop_ == StopReason::None && insns_left > 0) {
                 const u64 q = std::min(config_.quantum, until - t);
-                for (unsigned i = 0; i < n; ++i) {
+                for (unsigned i = 0; i < n && insns_left > 0; ++i) {
                     executing_ = running[i];
-                    running[i]->runTurn(t, q);
+                    const u64 before = running[i]->state().retired;
+                    running[i]->runTurn(t, q, insns_left);
+                    insns_left -= running[i]->state().retired - before;
                 }
                 executing_ = nullptr;
                 t += q;
@@ -228,7 +234,8 @@ void Machine::console(char c) {
 void Machine::markCode(u64 pa) { memory_.markWatched(pa, PhysicalMemory::kWatchCode); }
 
 void Machine::watchedStore(unsigned core, u64 pa, unsigned size) {
-    // The page is watched for decoded code, for a reservation, or both.
+    // The page is watched for decoded code (only with coherent fetch; otherwise stores
+    // leave instruction caches alone), for a reservation, or both.
     if (memory_.watched(pa) & PhysicalMemory::kWatchCode)
         for (auto& c : cores_)
             c->invalidateCodeAt(pa, size);
@@ -256,6 +263,16 @@ bool Machine::exclusiveStore(unsigned core, u64 pa, unsigned) {
 }
 
 void Machine::clearExclusive(unsigned core) { reservation_[core] = kNoReservation; }
+
+void Machine::broadcastICacheLine(u64 pa) {
+    for (auto& c : cores_)
+        c->invalidateICacheLine(pa);
+}
+
+void Machine::broadcastICacheAll() {
+    for (auto& c : cores_)
+        c->invalidateICache();
+}
 
 void Machine::broadcastTlbi(isa::CacheOp op, u64 operand) {
     for (auto& c : cores_)
@@ -335,6 +352,10 @@ void Machine::saveState(StateWriter& w) const {
     w.put(config_.counter_hz);
     w.put(config_.seed);
     w.put(config_.semihosting);
+    // The timing profile, as its TOML text: the model's state below only makes sense with it.
+    const std::string profile = profileToml(config_.timing);
+    w.put(static_cast<u64>(profile.size()));
+    w.bytes(profile.data(), profile.size());
     w.put(now_);
     w.put(timer_next_);
     w.put(stop_);
@@ -364,6 +385,20 @@ void Machine::saveState(StateWriter& w) const {
     w.bytes(const_cast<PhysicalMemory&>(memory_).ramHost(), memory_.ramSize());
 }
 
+namespace {
+TimingProfile readProfile(StateReader& r) {
+    const u64 len = r.get<u64>();
+    if (len > (u64{1} << 20)) throw SnapshotError("snapshot header is damaged (profile)");
+    std::string text(len, '\0');
+    r.bytes(text.data(), len);
+    try {
+        return parseProfile(text, "snapshot");
+    } catch (const ConfigError& e) {
+        throw SnapshotError(fmt::format("snapshot's timing profile is damaged: {}", e.what()));
+    }
+}
+} // namespace
+
 MachineConfig Machine::configOf(const Snapshot& snapshot) {
     StateReader r(snapshot.bytes);
     r.tag("CMDX");
@@ -378,6 +413,7 @@ MachineConfig Machine::configOf(const Snapshot& snapshot) {
     r.get(c.counter_hz);
     r.get(c.seed);
     r.get(c.semihosting);
+    c.timing = readProfile(r);
     if (c.cores == 0 || c.cores > kMaxCores || c.quantum == 0 || c.ram_size == 0 ||
         c.ram_size > (u64{4} << 30) || c.cpu_hz == 0 || c.counter_hz == 0)
         throw SnapshotError("snapshot header is damaged");
@@ -409,6 +445,8 @@ void Machine::restore(const Snapshot& snapshot) {
     r.get<bool>(); // semihosting: likewise
     if (quantum != config_.quantum || cpu_hz != config_.cpu_hz || counter_hz != config_.counter_hz)
         throw SnapshotError("snapshot was taken with another quantum or clock frequency");
+    if (readProfile(r) != config_.timing)
+        throw SnapshotError("snapshot was taken with another timing profile");
     r.get(now_);
     r.get(timer_next_);
     r.get(stop_);

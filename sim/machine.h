@@ -109,6 +109,9 @@ public:
     void markCode(u64 pa);
     // TLB maintenance broadcast to the Inner Shareable domain (every core).
     void broadcastTlbi(isa::CacheOp op, u64 operand);
+    // IC IVAU (the line holding physical `pa`) and IC IALLUIS, on every core.
+    void broadcastICacheLine(u64 pa);
+    void broadcastICacheAll();
     // A core retired the PC of a PC-triggered injection for the n-th time.
     void pcWatchFired(unsigned injection);
 

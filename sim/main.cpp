@@ -1,4 +1,4 @@
-// The cmodx command line: `cmodx run IMAGE.elf` and `cmodx bench`.
+// The cmodx command line: `cmodx run IMAGE.elf`, `cmodx bench` and `cmodx profile`.
 #include "sim/commands.h"
 #include "sim/exit_codes.h"
 
@@ -22,6 +22,11 @@ int main(int argc, char** argv) {
         "bench", "Measure simulation speed (MIPS) against qemu-system-aarch64 on the same image");
     addBenchOptions(*bench_cmd, bench);
 
+    ProfileOptions profile;
+    CLI::App* profile_cmd = app.add_subcommand(
+        "profile", "Print a timing profile as TOML, every parameter with its description");
+    addProfileOptions(*profile_cmd, profile);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -39,6 +44,7 @@ int main(int argc, char** argv) {
     try {
         if (*run_cmd) return runCommand(run);
         if (*bench_cmd) return benchCommand(bench);
+        if (*profile_cmd) return profileCommand(profile);
     } catch (const std::exception& e) {
         fmt::print(stderr, "cmodx: internal error: {}\n", e.what());
         return kExitInternal;

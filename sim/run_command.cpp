@@ -46,8 +46,8 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
                     ->capture_default_str();
     o.opt_quantum =
         cmd.add_option("--quantum", o.quantum,
-                       "Instructions each core runs before the next core's turn (1: an "
-                       "interrupt or another core can come between any two instructions)")
+                       "Cycles each core runs before the next core's turn (1: an interrupt or "
+                       "another core can come between any two instructions)")
             ->check(kUnsigned)
             ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))
             ->capture_default_str();
@@ -57,6 +57,11 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
     o.opt_bootargs = cmd.add_option(
         "--bootargs", o.bootargs,
         "Boot-argument string, placed NUL-terminated at 0x44000000 (docs/platform.md)");
+    o.opt_profile = cmd.add_option("--profile", o.profile,
+                                   profileOptionHelp() + "; replaces the --config file's [timing]")
+                        ->capture_default_str();
+    cmd.add_option("--set", o.sets, setOptionHelp())
+        ->allow_extra_args(false); // one KEY=VALUE per --set: the image is not swallowed
     cmd.add_option("--max-cycles", o.max_cycles,
                    "Stop with exit code 4 when the global clock reaches N cycles (0 = no limit)")
         ->check(kUnsigned)
@@ -77,7 +82,7 @@ void addRunOptions(CLI::App& cmd, RunOptions& o) {
                    "Save the whole machine state to FILE when the run stops");
     cmd.add_option("--restore", o.restore,
                    "Continue from a snapshot FILE instead of loading an image (the machine "
-                   "settings come from the snapshot)");
+                   "settings and the timing profile come from the snapshot)");
 }
 
 namespace {
@@ -103,6 +108,13 @@ const char* activityText(CoreActivity a) {
     return "?";
 }
 
+// --profile replaces the timing profile (the config file's [timing] with its overrides), then
+// each --set changes one key of the result.
+void applyTimingOptions(MachineConfig& c, const RunOptions& o) {
+    if (o.opt_profile && o.opt_profile->count()) c.timing = loadProfile(o.profile);
+    applyProfileSets(c.timing, o.sets);
+}
+
 // Builds the machine configuration: defaults, then the config file, then the command line.
 MachineConfig configure(const RunOptions& o) {
     MachineConfig c;
@@ -113,6 +125,7 @@ MachineConfig configure(const RunOptions& o) {
     if (o.opt_quantum && o.opt_quantum->count()) c.quantum = o.quantum;
     if (o.opt_seed && o.opt_seed->count()) c.seed = o.seed;
     if (o.opt_bootargs && o.opt_bootargs->count()) c.bootargs = o.bootargs;
+    applyTimingOptions(c, o);
     validate(c);
     return c;
 }
@@ -153,9 +166,61 @@ nlohmann::json statsJson(const Machine& m, double seconds, u64 ran, int exit_cod
                          {"exceptions", s.exceptions},
                          {"irqs", s.irqs},
                          {"fiqs", s.fiqs}});
+        if (const auto t = c.timingStats()) {
+            const u64 busy = s.cycles_on - s.cycles_waiting - s.cycles_stalled;
+            cores.back()["timing"] = {
+                {"ipc", busy ? static_cast<double>(c.state().retired) / busy : 0.0},
+                {"stall_cycles",
+                 {{"dependency", t->stalls.dependency},
+                  {"structural", t->stalls.structural},
+                  {"icache_miss", t->stalls.icache},
+                  {"dcache_miss", t->stalls.dcache},
+                  {"mispredict", t->stalls.mispredict},
+                  {"serialisation", t->stalls.serialise}}},
+                {"icache", {{"hits", t->icache.hits}, {"misses", t->icache.misses}}},
+                {"dcache", {{"hits", t->dcache.hits}, {"misses", t->dcache.misses}}},
+                {"branches",
+                 {{"resolved", t->branches.branches},
+                  {"conditional", t->branches.conditional},
+                  {"mispredicted", t->branches.mispredicts},
+                  {"btb_misses", t->branches.btb_misses}}}};
+        }
     }
+    j["profile"] = m.config().timing.name;
     j["cores"] = cores;
     return j;
+}
+
+double percent(u64 part, u64 whole) {
+    return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+// The timing model's view: IPC over the cycles a core was busy (on, not waiting or stalled),
+// the cycles instructions issued late by cause, cache and predictor figures.
+void printTimingStats(const Machine& m) {
+    if (m.config().timing.mode != TimingMode::Timing) return;
+    fmt::print(stderr, "cmodx: timing profile {}\n", m.config().timing.name);
+    fmt::print(stderr, "core    IPC  stalls: dependency structural    i-miss    d-miss mispredict "
+                       "serialise\n");
+    for (unsigned i = 0; i < m.coreCount(); ++i) {
+        const Core& c = m.core(i);
+        const auto t = c.timingStats();
+        const CoreStats s = c.statsAt(m.now());
+        const u64 busy = s.cycles_on - s.cycles_waiting - s.cycles_stalled;
+        fmt::print(stderr, "{:>4} {:>6.3f}  {:>18} {:>10} {:>9} {:>9} {:>10} {:>9}\n", i,
+                   busy ? static_cast<double>(c.state().retired) / busy : 0.0,
+                   t->stalls.dependency, t->stalls.structural, t->stalls.icache, t->stalls.dcache,
+                   t->stalls.mispredict, t->stalls.serialise);
+    }
+    fmt::print(stderr, "core     I-cache hits/misses    D-cache hits/misses   branches  "
+                       "mispredicted  accuracy\n");
+    for (unsigned i = 0; i < m.coreCount(); ++i) {
+        const auto t = m.core(i).timingStats();
+        fmt::print(stderr, "{:>4} {:>14}/{:<8} {:>14}/{:<8} {:>10} {:>13} {:>8.2f}%\n", i,
+                   t->icache.hits, t->icache.misses, t->dcache.hits, t->dcache.misses,
+                   t->branches.branches, t->branches.mispredicts,
+                   100.0 - percent(t->branches.mispredicts, t->branches.branches));
+    }
 }
 
 void printStats(const Machine& m, double seconds, u64 ran) {
@@ -174,6 +239,7 @@ void printStats(const Machine& m, double seconds, u64 ran) {
                    activityText(c.activity()), c.state().retired, s.cycles_on, s.cycles_waiting,
                    s.cycles_stalled, s.exceptions, s.irqs + s.fiqs);
     }
+    printTimingStats(m);
     fmt::print(stderr, "cmodx: state hash {:#018x}\n", m.stateHash());
 }
 
@@ -201,6 +267,10 @@ int runCommand(const RunOptions& o) {
         if (!o.restore.empty()) {
             snapshot = loadSnapshotFile(o.restore);
             config = Machine::configOf(snapshot);
+            // The snapshot records its timing profile; --profile or --set that change it are
+            // refused when the snapshot is restored (a model's state needs its parameters).
+            applyTimingOptions(config, o);
+            validate(config);
         } else {
             config = configure(o);
         }

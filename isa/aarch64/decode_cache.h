@@ -8,6 +8,7 @@
 #pragma once
 
 #include "isa/aarch64/decoder.h"
+#include "isa/aarch64/timing_class.h"
 
 #include <vector>
 
@@ -18,13 +19,15 @@ public:
     struct Entry {
         u64 tag; // tagFor(PC, EL) of the decoded word, or kInvalid
         ExecFn fn;
+        u64 pa; // physical address the word was fetched from
         u32 insn;
+        IssueInfo timing; // for the timing model (left default without one)
     };
     static constexpr u64 kInvalid = ~u64{0};
 
     explicit DecodeCache(unsigned log2_entries = 16)
         : mask_((1u << log2_entries) - 1),
-          entries_(std::size_t{1} << log2_entries, Entry{kInvalid, nullptr, 0}) {}
+          entries_(std::size_t{1} << log2_entries, Entry{kInvalid, nullptr, 0, 0, {}}) {}
 
     static u64 tagFor(u64 pc, unsigned el) { return pc | el; }
     Entry& slot(u64 pc) { return entries_[(pc >> 2) & mask_]; }

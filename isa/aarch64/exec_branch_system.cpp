@@ -99,6 +99,7 @@ void Executor::ERET() {
     npc = s.elr_el1;
     s.exclusive_valid = false; // exception return clears the local monitor, as entry does
     s.event_register = true;   // and, like every exception return, sets the event register
+    plat.contextSynchronize(); // exception return is a context synchronisation event
     endChain();                // the restored DAIF may unmask a pending interrupt
 }
 
@@ -142,7 +143,8 @@ void Executor::CLREX() { s.exclusive_valid = false; }
 // Memory is sequentially consistent in this model, so barriers order nothing further.
 void Executor::DSB(Imm<4>) {}
 void Executor::DMB(Imm<4>) {}
-void Executor::ISB() {}
+// ISB is a context synchronisation event: instructions already fetched are discarded.
+void Executor::ISB() { plat.contextSynchronize(); }
 
 // ---- PSTATE (MSR immediate) ---------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ void Executor::storeSlow(u64 addr, unsigned size, u64 value, unsigned perm_el) {
 // bytes, each translated on its own (both pages are checked before anything is written, as an
 // access must not be partly performed when it faults).
 u64 Executor::accessSlow(u64 addr, unsigned size, u64 value, bool is_write, unsigned perm_el) {
+    mem_addr = addr;
     const AccessType type = is_write ? AccessType::Write : AccessType::Read;
     const u64 in_page = addr & (FastTlb::kPageSize - 1);
     if (in_page + size > FastTlb::kPageSize) {

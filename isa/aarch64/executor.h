@@ -112,6 +112,16 @@ public:
     u64 chain_left = 0;
     void endChain() { chain_left = 1; }
 
+    // Called after every instruction that completes (not one that raises an exception), with
+    // its PC and the address of the next instruction, before the PC moves on: the timing
+    // model's entry point. Null when no timing model runs, so the functional fast path pays
+    // one predictable test. The hook may end the chain (endChain()) to stop at a cycle.
+    using RetireHook = void (*)(void* context, u64 pc, u64 npc);
+    RetireHook retire_hook = nullptr;
+    void* retire_context = nullptr;
+    // The virtual address of the last data access (the timing model's D-cache looks it up).
+    u64 mem_addr = 0;
+
     // ---- Register access (the Arm ARM's X[], W[] and SP[]) ------------------------------------
     // s.x[31] is XZR: it holds 0 whenever a handler starts (see CpuState::x).
     u64 X(Reg r) const { return s.x[r.index]; }
@@ -169,6 +179,7 @@ public:
 
     template <typename T>
     [[gnu::always_inline]] T load(u64 addr) {
+        mem_addr = addr;
         const FastTlb::Entry& e = tlb.entry(s.el, FastTlb::kRead, addr);
         if (e.tag == (addr & ~(FastTlb::kPageSize - 1)) &&
             (addr & (FastTlb::kPageSize - 1)) <= FastTlb::kPageSize - sizeof(T)) [[likely]] {
@@ -180,6 +191,7 @@ public:
     }
     template <typename T>
     [[gnu::always_inline]] void store(u64 addr, T v) {
+        mem_addr = addr;
         const FastTlb::Entry& e = tlb.entry(s.el, FastTlb::kWrite, addr);
         if (e.tag == (addr & ~(FastTlb::kPageSize - 1)) &&
             (addr & (FastTlb::kPageSize - 1)) <= FastTlb::kPageSize - sizeof(T)) [[likely]] {

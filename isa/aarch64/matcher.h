@@ -99,6 +99,7 @@ struct HandlerTraits<void (C::*)(A...)> {
 // branch predictors follow far better than one shared dispatch site. The chain length bounds
 // the stack depth even where the compiler does not turn the call into a jump.
 [[gnu::always_inline]] inline void retireAndContinue(Executor& e) {
+    if (e.retire_hook) e.retire_hook(e.retire_context, e.s.pc, e.npc);
     e.s.pc = e.npc;
     e.s.clearZeroRegister();
     ++e.s.retired;

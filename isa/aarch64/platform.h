@@ -83,6 +83,10 @@ public:
     // DC / IC maintenance on the line containing `addr` (addr is ignored for "all" forms).
     virtual void cacheMaintenance(CacheOp op, u64 addr) = 0;
 
+    // A context synchronisation event (ISB, ERET): instructions fetched but not yet executed
+    // are discarded, so the next ones are fetched afresh.
+    virtual void contextSynchronize() {}
+
     // System registers the machine owns (timers, GIC CPU interface, PMU ...). `key` is the
     // 16-bit encoding op0:op1:CRn:CRm:op2. nullopt / false means "no such register here".
     virtual std::optional<u64> readSysReg(u32 key) = 0;

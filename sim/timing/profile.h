@@ -8,12 +8,29 @@
 // Latencies follow the scoreboard model of docs/timing.md: a producer's value is ready
 // `latency.*` cycles after it issues; a consumer that reads the operand late (an ALU reads in
 // its second execute stage) may issue `advance.*` cycles earlier, but only when the producer
-// is an ALU, multiply or divide (loads do not forward early).
+// is an ALU, multiply or divide (loads do not forward early). validateProfile() keeps every
+// advance below the latency of its own class (advance.alu and advance.shifted below
+// latency.alu, advance.mul and advance.accumulate below latency.mul, advance.div below
+// latency.div_base), so an advance of 0 with every latency 1 means no forwarding at all.
+//
+// A divide takes `div_base + ceil(quotient_bits / div_bits_per_cycle)` cycles, quotient_bits
+// being the significant bits of the quotient; div_bits_per_cycle = 0 means the divide has no
+// data-dependent part and takes div_base cycles. That is how `ideal` makes every instruction,
+// divides included, take exactly one cycle.
+//
+// Every parameter has a dotted key ("icache.size", "branch.predictor"), the same in profile
+// files, in the [timing] table of a --config file and in `--set KEY=VALUE`: the registry
+// (profileParams()) is the one list of them, and everything that reads or prints a profile
+// goes through it.
 #pragma once
 
 #include "isa/aarch64/bits.h"
 
+#include <span>
 #include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
 
 namespace cmodx::sim {
 
@@ -102,5 +119,80 @@ struct TimingProfile {
 
     bool operator==(const TimingProfile&) const = default;
 };
+
+// ---- The parameter registry ----------------------------------------------------------------
+
+enum class ParamType : isa::u8 {
+    Integer, // unsigned, at most 2^32-1; on the command line decimal or 0x-hex, '_' allowed
+    Boolean, // true or false
+    String,  // any one-line text
+    Choice,  // one of a fixed set of names (an enum field: TimingMode, PredictorKind)
+};
+
+// A parameter's value outside the struct. Choice parameters travel as their name.
+using ParamValue = std::variant<u32, bool, std::string>;
+
+struct ProfileParam {
+    std::string_view key;         // dotted TOML path: "mode", "icache.size", "branch.predictor"
+    std::string_view description; // one line: the comment profileToml() prints above the key
+    ParamType type;
+    // Integer: the accepted range, checked when a value is read and by validateProfile().
+    u32 min = 0;
+    u32 max = 0;
+    bool power_of_two = false;                 // Integer: must also be a power of two
+    std::span<const std::string_view> choices; // Choice: the accepted names, in enum order
+    ParamValue (*get)(const TimingProfile&);
+    void (*set)(TimingProfile&, const ParamValue&); // the value must have passed checkParam()
+
+    // The value as TOML writes it: 32768, true, "a53", "gshare".
+    std::string format(const TimingProfile& profile) const;
+};
+
+// Every parameter, top-level keys first, then table by table in the order of profileToml().
+std::span<const ProfileParam> profileParams();
+// nullptr when no parameter has this key.
+const ProfileParam* findProfileParam(std::string_view key);
+// The table part of every dotted key, in order: "icache", "dcache", "issue", ...
+std::span<const std::string_view> profileTables();
+
+// An empty string when `value` suits `param` (type, range, power of two, choice), else what is
+// wrong, e.g. "must be in the range 1..16, got 32".
+std::string checkParam(const ProfileParam& param, const ParamValue& value);
+
+// ---- Profiles: built-in, from files, from the command line ----------------------------------
+
+// Every function below reports errors as ConfigError (sim/config.h).
+
+// The profiles built into the binary from profiles/*.toml, the default (a53) first.
+std::vector<std::string> builtinProfileNames();
+
+// A built-in profile by name, else a TOML file by path. A file may set only some keys: the rest
+// come from the a53 defaults, or from the built-in profile its optional top-level key
+// `base = "NAME"` names. A file without `name` takes its file name without extension. The
+// result is validated (validateProfile); errors name the file, line, column and key.
+TimingProfile loadProfile(const std::string& name_or_path);
+
+// The same for TOML text: `source_name` stands for the file in messages and in the default name.
+TimingProfile parseProfile(std::string_view text, std::string_view source_name);
+
+// `--set KEY=VALUE` for one key: decimal or 0x-hex integers, true/false, names of choices,
+// strings as given. Checks the value on its own (type, range); cross-key rules are
+// validateProfile()'s. Throws ConfigError naming the key; `profile` is unchanged then.
+void setProfileParam(TimingProfile& profile, std::string_view key, std::string_view value);
+// `spec` is "KEY=VALUE" as --set takes it.
+void setProfileParam(TimingProfile& profile, std::string_view spec);
+
+// Checks every parameter's range and the rules across them: a cache's size is ways x line x
+// sets with sets a power of two; fetch_buffer_bytes is at most icache.line; every advance is
+// below its class's latency (above); name is not empty. Throws ConfigError ("invalid timing
+// profile 'NAME': KEY ...").
+void validateProfile(const TimingProfile& profile);
+
+// A TOML document with every key, its value and its description as a comment. Parsing it gives
+// `profile` back; for TimingProfile{} it is profiles/a53.toml.
+std::string profileToml(const TimingProfile& profile);
+
+std::string_view toString(TimingMode mode);
+std::string_view toString(PredictorKind kind);
 
 } // namespace cmodx::sim

@@ -49,6 +49,7 @@ struct Options {
     unsigned batch = 50;
     unsigned jobs = 2;
     std::string cpu = "cortex-a53";
+    std::string profile = "a53"; // cmodx's timing profile: architectural results never depend on it
     std::string cmodx = CMODX_DIFFTEST_CMODX_PATH;
     std::string qemu = "qemu-system-aarch64";
     std::string keep;
@@ -203,7 +204,8 @@ BatchResult Runner::runBatch(std::uint64_t first_index, std::uint64_t count) {
                                        "stdio", "-kernel", image.string()},
                                       o_.timeout);
     const auto cmodx =
-        sim::runProcess({o_.cmodx, "run", image.string(), "--cpu", o_.cpu}, o_.timeout);
+        sim::runProcess({o_.cmodx, "run", image.string(), "--cpu", o_.cpu, "--profile", o_.profile},
+                        o_.timeout);
     const RunOutput q = parseOutput(qemu ? qemu->out : std::string());
     const RunOutput c = parseOutput(cmodx ? cmodx->out : std::string());
 
@@ -421,6 +423,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--cpu", o.cpu, "CPU profile for cmodx --cpu and QEMU -cpu")
         ->check(CLI::IsMember({"cortex-a53", "max"}))
+        ->capture_default_str();
+    app.add_option("--profile", o.profile, "Timing profile for cmodx --profile")
         ->capture_default_str();
     app.add_option("--cmodx", o.cmodx, "cmodx binary")->capture_default_str();
     app.add_option("--qemu", o.qemu, "qemu-system-aarch64 binary")->capture_default_str();

@@ -176,7 +176,7 @@ struct Machine {
     void predecode() {
         for (u64 pc = code_begin; pc < code_end; pc += 4) {
             const u32 insn = word(pc);
-            cache.slot(pc) = {DecodeCache::tagFor(pc, s.el), decoder.decode(insn).fn, insn};
+            cache.slot(pc) = {.tag = DecodeCache::tagFor(pc, s.el), .fn = decoder.decode(insn).fn, .pa = pc, .insn = insn, .timing = {}};
         }
     }
 

@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -342,6 +343,122 @@ TEST(RunCommand, HelpListsTheMachineOptionsWithDefaults) {
           "--quantum", "--save-snapshot", "--restore"})
         EXPECT_NE(help.out.find(option), std::string::npos) << option;
     EXPECT_NE(help.out.find("--max-cycles UINT:UINT=20000000000"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--profile TEXT=a53"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--set TEXT"), std::string::npos) << help.out;
+}
+
+// ---- Timing profiles ----------------------------------------------------------------------------
+
+std::string writeText(const std::string& name, const std::string& text) {
+    return writeTemp(name, {text.begin(), text.end()});
+}
+
+// "powered off at cycle N; M instructions" from --stats: {N, M}.
+std::pair<std::uint64_t, std::uint64_t> cyclesAndInstructions(const std::string& err) {
+    const auto at = err.find("at cycle ");
+    const auto semi = err.find("; ", at);
+    if (at == std::string::npos || semi == std::string::npos) return {0, 0};
+    return {std::stoull(err.substr(at + 9, semi - at - 9)), std::stoull(err.substr(semi + 2))};
+}
+
+TEST(RunCommand, IdealProfileTakesOneCyclePerInstruction) {
+    const ProcessResult r = cmodx({"run", "--profile", "ideal", "--stats", workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
+    EXPECT_EQ(r.out, kDemoConsole);
+    const auto [cycles, instructions] = cyclesAndInstructions(r.err);
+    EXPECT_GT(instructions, 50'000'000u) << r.err;
+    EXPECT_EQ(cycles, instructions) << r.err;
+}
+
+TEST(RunCommand, ProfileOptionsAcceptBuiltinsFilesAndSets) {
+    const std::string profile =
+        writeText("gshare.toml", "base = \"functional\"\nbranch.predictor = \"gshare\"\n");
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--profile", "functional"}, {"--profile", "a53"},
+          {"--profile", profile},
+          {"--set", "icache.size=16384", "--set", "branch.predictor=gshare", "--set",
+           "coherent_fetch=true"}}) {
+        std::vector<std::string> command{"run"};
+        command.insert(command.end(), args.begin(), args.end());
+        command.push_back(workload("demo"));
+        const ProcessResult r = cmodx(command);
+        EXPECT_EQ(r.exit_code, kExitPoweredOff) << args[1] << ": " << r.err;
+        EXPECT_EQ(r.out, kDemoConsole) << args[1];
+    }
+}
+
+TEST(RunCommand, MissingProfileIsABadConfiguration) {
+    const ProcessResult r = cmodx({"run", "--profile", "/nonexistent", workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitBadConfig) << r.err;
+    EXPECT_EQ(r.err, "cmodx: timing profile '/nonexistent' is not built in (a53, ideal, "
+                     "functional) and cannot be read as a file: No such file or directory\n");
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(RunCommand, BadSetsAreBadConfigurationsNamingTheKey) {
+    ProcessResult r = cmodx({"run", "--set", "nope=1", workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitBadConfig) << r.err;
+    EXPECT_EQ(r.err.rfind("cmodx: --set nope=1: unknown key 'nope'; the keys are ", 0), 0u)
+        << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+
+    r = cmodx({"run", "--set", "issue.width=wide", workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitBadConfig);
+    EXPECT_EQ(r.err, "cmodx: --set issue.width=wide: issue.width: expected an integer, got "
+                     "'wide'\n");
+    // A rule across keys, checked once every --set is applied.
+    r = cmodx({"run", "--set", "icache.ways=3", workload("demo")});
+    EXPECT_EQ(r.exit_code, kExitBadConfig);
+    EXPECT_NE(r.err.find("icache.size (32768) must be icache.ways (3)"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(cmodx({"run", "--set", "icache.ways=4", "--set", "icache.size=65536",
+                     workload("demo")})
+                  .exit_code,
+              kExitPoweredOff);
+    // The same on a restored run: the snapshot does not record the profile.
+    const std::string snap = writeTemp("profile.snap", {});
+    ASSERT_EQ(cmodx({"run", "--max-cycles", "1000", "--save-snapshot", snap, workload("demo")})
+                  .exit_code,
+              kExitLimit);
+    r = cmodx({"run", "--restore", snap, "--set", "nope=1"});
+    EXPECT_EQ(r.exit_code, kExitBadConfig) << r.err;
+    EXPECT_NE(r.err.find("--set nope=1"), std::string::npos) << r.err;
+}
+
+TEST(ProfileCommand, PrintsTheA53ProfileAsItsFile) {
+    const ProcessResult r = cmodx({"profile", "a53"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, readText(std::string(CMODX_SOURCE_DIR) + "/profiles/a53.toml"));
+    EXPECT_EQ(cmodx({"profile"}).out, r.out); // a53 is the default
+}
+
+TEST(ProfileCommand, AppliesSetsAndValidates) {
+    ProcessResult r = cmodx({"profile", "ideal", "--set", "issue.width=2", "--set",
+                             "branch.predictor=gshare"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("# cmodx timing profile: ideal\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("[issue]\n# instructions issued per cycle, 1..8\nwidth = 2\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("predictor = \"gshare\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("alu = 1\n"), std::string::npos) << r.out;
+
+    r = cmodx({"profile", "a53", "--set", "latency.alu=1"});
+    EXPECT_EQ(r.exit_code, kExitBadConfig);
+    EXPECT_EQ(r.err, "cmodx: invalid timing profile 'a53': advance.alu (2) must be less than "
+                     "latency.alu (1)\n");
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(cmodx({"profile", "/nonexistent"}).exit_code, kExitBadConfig);
+}
+
+TEST(ProfileCommand, ListsTheBuiltins) {
+    const ProcessResult r = cmodx({"profile", "--list"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("a53          Cortex-A53 from public figures", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find("\nideal        one cycle per instruction"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nfunctional   no timing model"), std::string::npos) << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);
+    EXPECT_EQ(cmodx({"profile", "--list", "a53"}).exit_code, kExitUsage);
 }
 
 } // namespace

@@ -55,6 +55,7 @@ TEST(Config, Defaults) {
     EXPECT_EQ(c.seed, 0u);
     EXPECT_TRUE(c.semihosting);
     EXPECT_EQ(c.bootargs, "");
+    EXPECT_EQ(c.timing, TimingProfile{}); // the a53 profile
     EXPECT_NO_THROW(validate(c));
 }
 
@@ -270,13 +271,14 @@ TEST(Config, DefaultTomlParsesBackToTheDefaults) {
     c.seed = 42;
     c.semihosting = false;
     c.bootargs = "x";
+    c.timing = loadProfile("ideal");
     applyConfigText(c, text, "defaults.toml");
     EXPECT_EQ(c, MachineConfig{}) << text;
     // Every key is in it, each with a comment.
     for (const char* key :
          {"[machine]", "cores = 1", "ram_mib = 128", "cpu = \"cortex-a53\"", "quantum = 1",
           "seed = 0", "[clock]", "cpu_hz = 1000000000", "counter_hz = 62500000", "[boot]",
-          "bootargs = \"\"", "semihosting = true"})
+          "bootargs = \"\"", "semihosting = true", "[timing]", "profile = \"a53\""})
         EXPECT_CONTAINS(text, key);
     EXPECT_GE(std::count(text.begin(), text.end(), '#'), 10);
 }
@@ -340,6 +342,66 @@ TEST(Config, BootargsMustFitInRam) {
     c.bootargs = std::string(kBootArgsMax - 1, 'a'); // 4096 bytes with the NUL: exactly fits
     EXPECT_EQ(validateError(c), "");
     static_assert(kBootArgsAddress == kRamBase + (u64{64} << 20));
+}
+
+TEST(Config, TimingTableNamesAProfileAndOverridesKeys) {
+    MachineConfig c;
+    // `profile` applies first wherever it stands; then the other keys change it.
+    applyConfigText(c,
+                    "[timing]\nicache.size = 16384\nprofile = \"ideal\"\n"
+                    "branch = { predictor = \"gshare\" }\n[timing.issue]\nwidth = 2\n",
+                    "test.toml");
+    TimingProfile expected = loadProfile("ideal");
+    expected.icache.size = 16384;
+    expected.branch.predictor = PredictorKind::Gshare;
+    expected.issue.width = 2;
+    EXPECT_EQ(c.timing, expected);
+    EXPECT_NO_THROW(validate(c));
+
+    // Without `profile` the keys change the profile the config already has.
+    applyConfigText(c, "[timing]\nmode = \"functional\"\n", "test.toml");
+    expected.mode = TimingMode::Functional;
+    EXPECT_EQ(c.timing, expected);
+}
+
+TEST(Config, TimingProfileFilesAreRelativeToTheConfigFile) {
+    const std::string profile =
+        writeTemp("my-profile.toml", "base = \"ideal\"\nissue.width = 2\n");
+    const std::string config =
+        writeTemp("with-profile.toml", "[timing]\nprofile = \"my-profile.toml\"\n");
+    MachineConfig c;
+    applyConfigFile(c, config);
+    EXPECT_EQ(c.timing, loadProfile(profile));
+    EXPECT_EQ(c.timing.name, "my-profile");
+    EXPECT_EQ(c.timing.issue.width, 2u);
+    // A built-in name wins over a file of that name.
+    writeTemp("a53", "this is not TOML");
+    applyConfigFile(c, writeTemp("builtin.toml", "[timing]\nprofile = \"a53\"\n"));
+    EXPECT_EQ(c.timing, TimingProfile{});
+}
+
+TEST(Config, TimingTableErrors) {
+    EXPECT_CONTAINS(applyError("[timing]\nicache.sise = 1\n"),
+                    "test.toml:2:8: unknown key 'timing.icache.sise'; [timing.icache] accepts: "
+                    "size, ways, line, miss_penalty");
+    EXPECT_CONTAINS(applyError("[timing]\nbase = \"ideal\"\n"),
+                    "test.toml:2:1: unknown key 'timing.base'; the keys are profile, name");
+    EXPECT_CONTAINS(applyError("[timing]\nissue.width = \"2\"\n"),
+                    "test.toml:2:15: timing.issue.width: expected an integer, got a string");
+    EXPECT_CONTAINS(applyError("[timing]\nprofile = 5\n"),
+                    "test.toml:2:11: timing.profile: expected a string");
+    const std::string e = applyError("[timing]\nprofile = \"/nonexistent/p.toml\"\n");
+    EXPECT_CONTAINS(e, "test.toml:2:11: timing.profile: timing profile '/nonexistent/p.toml'");
+    EXPECT_CONTAINS(e, "No such file or directory");
+    // Errors inside the profile file name that file.
+    const std::string bad = writeTemp("bad-profile.toml", "[issue]\nwidth = 0\n");
+    EXPECT_CONTAINS(applyError("[timing]\nprofile = \"" + bad + "\"\n"),
+                    bad + ":2:9: issue.width: must be in the range 1..8, got 0");
+    // Rules across keys are validate()'s, as for the other tables.
+    MachineConfig c;
+    applyConfigText(c, "[timing]\nicache.size = 1000\n", "test.toml");
+    EXPECT_CONTAINS(validateError(c),
+                    "invalid timing profile 'a53': icache.size (1000) must be icache.ways (2)");
 }
 
 TEST(Config, MachineTakesTheConfig) {

@@ -13,12 +13,27 @@ using test::assemble;
 constexpr u64 kCode = kRamBase + 0x1000;
 constexpr u64 kVectors = kRamBase + 0x10000;
 
+TimingProfile functionalTiming() {
+    TimingProfile p;
+    p.name = "functional";
+    p.mode = TimingMode::Functional;
+    return p;
+}
+
+TimingProfile coherentTiming() {
+    TimingProfile p = functionalTiming();
+    p.coherent_fetch = true;
+    return p;
+}
+
 struct Guest {
     std::string console;
     Machine machine;
 
-    explicit Guest(const std::string& text, isa::Features f = {})
-        : machine(MachineConfig{.ram_size = 1 << 20, .features = f},
+    // Functional timing by default: these tests count one cycle per instruction.
+    explicit Guest(const std::string& text, isa::Features f = {},
+                   TimingProfile timing = functionalTiming())
+        : machine(MachineConfig{.ram_size = 1 << 20, .features = f, .timing = timing},
                   [this](char c) { console.push_back(c); }) {
         const auto code = assemble(text, kCode);
         machine.memory().writeBytes(kCode, code.data(), code.size());
@@ -143,9 +158,123 @@ TEST(Machine, LseIsUndefinedOnCortexA53AndWorksOnMax) {
     EXPECT_EQ(max.state().x[5], 8u);
 }
 
-TEST(Machine, StoresToCodeAreSeenByLaterFetches) {
-    // Until the timing model makes instruction fetch non-coherent, cmodx behaves like QEMU:
-    // a store over an instruction that was already decoded takes effect at once.
+// A loop whose first instruction the loop itself overwrites (add #1 -> add #100) on its first
+// pass, then runs once more; `maintenance` goes between the store and the next pass.
+std::string selfPatchingLoop(const std::string& maintenance) {
+    return std::string(R"(
+        mov x5, #0
+        adr x1, patched
+        ldr w2, replacement
+        mov x6, #2
+    loop:
+    patched:
+        add x5, x5, #1
+        str w2, [x1]
+)") + maintenance + R"(
+        subs x6, x6, #1
+        b.ne loop
+        b done
+    replacement:
+        add x5, x5, #100
+    done:
+    )" + kPowerOff;
+}
+
+TEST(Machine, WithoutMaintenanceTheStaleInstructionKeepsRunning) {
+    // Fetch is not coherent with stores (the default): the I-cache line keeps the old word.
+    Guest g(selfPatchingLoop(""), {}, TimingProfile{});
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().x[5], 2u); // both passes ran the old add #1
+    // The same in functional mode: staleness is a property of the fetch path, not of timing.
+    Guest f(selfPatchingLoop(""));
+    EXPECT_EQ(f.run(), StopReason::PoweredOff);
+    EXPECT_EQ(f.state().x[5], 2u);
+}
+
+TEST(Machine, CacheMaintenanceMakesTheNewInstructionRun) {
+    const std::string sequence = "dc cvau, x1\ndsb ish\nic ivau, x1\ndsb ish\nisb\n";
+    Guest g(selfPatchingLoop(sequence), {}, TimingProfile{});
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    EXPECT_EQ(g.state().x[5], 101u); // first pass +1 (old word), second +100 (new word)
+    // IC IVAU without the ISB: the next instructions were already fetched, but the loop's
+    // branch leaves the fetch block, so the refetch sees memory.
+    Guest no_isb(selfPatchingLoop("dc cvau, x1\ndsb ish\nic ivau, x1\ndsb ish\n"), {},
+                 TimingProfile{});
+    EXPECT_EQ(no_isb.run(), StopReason::PoweredOff);
+    EXPECT_EQ(no_isb.state().x[5], 101u);
+    // IC IALLU invalidates everything.
+    Guest iallu(selfPatchingLoop("dsb ish\nic iallu\ndsb ish\nisb\n"), {}, TimingProfile{});
+    EXPECT_EQ(iallu.run(), StopReason::PoweredOff);
+    EXPECT_EQ(iallu.state().x[5], 101u);
+}
+
+// Core 1 spins in a loop that fits in one aligned 16-byte fetch block and contains the word
+// core 0 patches (mov x8, #1 -> mov x8, #2) with the full maintenance sequence. Core 1 keeps
+// running the word its fetch buffer already holds until it leaves the block; after an ISB it
+// runs the new one. Returns {x8 seen after the patch, x8 after the ISB}.
+std::pair<u64, u64> crossCorePatch(TimingProfile timing) {
+    constexpr u64 kCore1 = kCode + 0x800, kFlags = kRamBase + 0x8000;
+    std::string console;
+    MachineConfig config{.cores = 2, .ram_size = 1 << 20, .timing = timing};
+    Machine m(config, [&](char c) { console.push_back(c); });
+    const auto core0 = assemble(std::string(R"(
+        mov x4, #300
+    wait:
+        subs x4, x4, #1
+        b.ne wait
+        str w2, [x1]
+        dc cvau, x1
+        dsb ish
+        ic ivau, x1
+        dsb ish
+        isb
+        mov w3, #1
+        str w3, [x10]
+    done:
+        ldr w3, [x10, #4]
+        cbz w3, done
+    )") + kPowerOff,
+                                kCode);
+    const auto core1 = assemble(R"(
+    loop:
+        mov x8, #1
+        ldr w3, [x10]
+        cbz w3, loop
+        cbnz x13, finished
+        mov x11, x8
+        mov x13, #1
+        isb
+        b loop
+    finished:
+        mov x12, x8
+        mov w3, #1
+        str w3, [x10, #4]
+        b .
+    )",
+                                kCore1);
+    const auto patch = assemble("mov x8, #2\n", kCore1);
+    m.memory().writeBytes(kCode, core0.data(), core0.size());
+    m.memory().writeBytes(kCore1, core1.data(), core1.size());
+    for (unsigned c = 0; c < 2; ++c) {
+        m.core(c).powerOn(c == 0 ? kCode : kCore1, 0, 0);
+        m.core(c).state().x[10] = kFlags;
+    }
+    m.core(0).state().x[1] = kCore1;
+    m.core(0).state().x[2] = static_cast<u32>(patch[0] | patch[1] << 8 | patch[2] << 16 |
+                                              u32{patch[3]} << 24);
+    EXPECT_EQ(m.run(1'000'000), StopReason::PoweredOff) << m.stopMessage();
+    return {m.core(1).state().x[11], m.core(1).state().x[12]};
+}
+
+TEST(Machine, ACoreRunsTheOldWordFromItsFetchBufferUntilAnIsb) {
+    EXPECT_EQ(crossCorePatch(TimingProfile{}), std::make_pair(u64{1}, u64{2}));
+    EXPECT_EQ(crossCorePatch(functionalTiming()), std::make_pair(u64{1}, u64{2}));
+    EXPECT_EQ(crossCorePatch(coherentTiming()), std::make_pair(u64{2}, u64{2}));
+}
+
+TEST(Machine, StoresToCodeAreSeenByLaterFetchesWithCoherentFetch) {
+    // coherent_fetch = true: QEMU's behaviour, a store over a decoded instruction takes
+    // effect at once.
     Guest g(std::string(R"(
         mov x5, #0
         adr x1, patched
@@ -161,12 +290,12 @@ TEST(Machine, StoresToCodeAreSeenByLaterFetches) {
     replacement:
         add x5, x5, #100
     done:
-    )") + kPowerOff);
+    )") + kPowerOff, {}, coherentTiming());
     EXPECT_EQ(g.run(), StopReason::PoweredOff);
     EXPECT_EQ(g.state().x[5], 101u); // first pass: +1 (old word), second: +100 (new word)
 }
 
-TEST(Machine, AStoreSpillingIntoACodePageIsSeen) {
+TEST(Machine, AStoreSpillingIntoACodePageIsSeenWithCoherentFetch) {
     // kCode is page-aligned and the page before it holds no code: the 8-byte store starts
     // there (at kCode - 4) and its upper half overwrites the first instruction.
     static_assert((kCode & 0xfff) == 0);
@@ -184,7 +313,7 @@ TEST(Machine, AStoreSpillingIntoACodePageIsSeen) {
     replacement:
         add x5, x5, #100
     done:
-    )") + kPowerOff);
+    )") + kPowerOff, {}, coherentTiming());
     EXPECT_EQ(g.run(), StopReason::PoweredOff);
     EXPECT_EQ(g.state().x[5], 101u); // first pass +1 (old word), second +100 (new word)
 }

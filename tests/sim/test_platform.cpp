@@ -161,10 +161,18 @@ const char* kIrqVectors = R"(
     hvc #0
 )";
 
+// These tests count one cycle per instruction: functional timing unless a test says otherwise.
+MachineConfig functionalConfig() {
+    MachineConfig c;
+    c.timing.name = "functional";
+    c.timing.mode = TimingMode::Functional;
+    return c;
+}
+
 struct Guest {
     std::string console;
     Machine machine;
-    explicit Guest(const std::string& text, const MachineConfig& c = MachineConfig{})
+    explicit Guest(const std::string& text, const MachineConfig& c = functionalConfig())
         : machine(c, [this](char ch) { console.push_back(ch); }) {
         const auto code = assemble(text, kCode);
         machine.memory().writeBytes(kCode, code.data(), code.size());
@@ -255,7 +263,7 @@ TEST(Injection, BadInjectionsAreRejected) {
 // Core 0 loads exclusively, waits a few cycles, then stores exclusively; core 1 meanwhile
 // stores to `core1_target`. At quantum 1 the interleaving is exact.
 u64 storeExclusiveStatus(u64 core1_target, u64 core1_value) {
-    MachineConfig c;
+    MachineConfig c = functionalConfig();
     c.cores = 2;
     Guest g(R"(
         ldxr x1, [x10]

@@ -1,0 +1,21 @@
+# Writes a C++ file holding text files as string literals (cmake -P script, run at build time).
+#   -DOUTPUT=file.cpp -DINPUTS=a.toml;b.toml (a list: pass it quoted)
+# Each file becomes {"NAME", R"cmodx_embed(TEXT)cmodx_embed"}, NAME its file name without
+# extension, in the order given; see builtin_profiles.h.
+set(delimiter "cmodx_embed")
+set(out "// Generated from profiles/*.toml by sim/timing/embed_profiles.cmake: do not edit.\n")
+string(APPEND out "#include \"sim/timing/builtin_profiles.h\"\n\nnamespace cmodx::sim {\n\n")
+string(APPEND out "namespace {\nconstexpr BuiltinProfileText kTexts[] = {\n")
+foreach(input IN LISTS INPUTS)
+  get_filename_component(name "${input}" NAME_WE)
+  file(READ "${input}" text)
+  string(FIND "${text}" ")${delimiter}\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${input} contains the raw-string delimiter )${delimiter}\"")
+  endif()
+  string(APPEND out "    {\"${name}\", R\"${delimiter}(${text})${delimiter}\"},\n")
+endforeach()
+string(APPEND out "};\n} // namespace\n\n")
+string(APPEND out "std::span<const BuiltinProfileText> builtinProfileTexts() { return kTexts; }\n\n")
+string(APPEND out "} // namespace cmodx::sim\n")
+file(WRITE "${OUTPUT}" "${out}")
