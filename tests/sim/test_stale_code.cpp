@@ -34,9 +34,10 @@ TEST(StaleCode, OneCoreRunsTheOldWordUntilTheMaintenance) {
     EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
     // The store changed memory, not the instruction cache's copy of the line: the loop runs the
     // old word, also after leaving the fetch buffer's block and coming back.
-    EXPECT_EQ(r.out, kSingleHeader + "before the store: 1 1 1\n"
-                                     "after a plain store, no maintenance: 1 1 1\n"
-                                     "the same loop called again: 1 1 1\n" +
+    EXPECT_EQ(r.out, kSingleHeader +
+                         "before the store: 1 1 1\n"
+                         "after a plain store, no maintenance: 1 1 1\n"
+                         "the same loop called again: 1 1 1\n" +
                          kMaintained);
 }
 
@@ -46,9 +47,10 @@ TEST(StaleCode, OneCoreWithCoherentFetchRunsTheNewWordAtOnce) {
     const ProcessResult r =
         runCmodx({"run", "--set", "coherent_fetch=true", workloadImage("stale_code_single")});
     EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
-    EXPECT_EQ(r.out, kSingleHeader + "before the store: 1 1 1\n"
-                                     "after a plain store, no maintenance: 2 2 2\n"
-                                     "the same loop called again: 2 2 2\n" +
+    EXPECT_EQ(r.out, kSingleHeader +
+                         "before the store: 1 1 1\n"
+                         "after a plain store, no maintenance: 2 2 2\n"
+                         "the same loop called again: 2 2 2\n" +
                          kMaintained);
 }
 
@@ -62,9 +64,10 @@ TEST(StaleCode, OneCoreOnQemuRunsTheNewWordAtOnce) {
     if (!q && std::getenv("CMODX_ALLOW_NO_QEMU")) GTEST_SKIP() << "qemu-system-aarch64 missing";
     ASSERT_TRUE(q) << "qemu-system-aarch64 not found (scripts/install-deps.sh installs it)";
     EXPECT_EQ(q->exit_code, 0);
-    EXPECT_EQ(q->out, kSingleHeader + "before the store: 1 1 1\n"
-                                      "after a plain store, no maintenance: 2 2 2\n"
-                                      "the same loop called again: 2 2 2\n" +
+    EXPECT_EQ(q->out, kSingleHeader +
+                          "before the store: 1 1 1\n"
+                          "after a plain store, no maintenance: 2 2 2\n"
+                          "the same loop called again: 2 2 2\n" +
                           kMaintained);
 }
 
@@ -77,19 +80,17 @@ TEST(StaleCode, SpinningCoreRunsTheOldWordUntilItsIsb) {
     const ProcessResult r = runCmodx({"run", "--cores", "2", workloadImage("stale_code_smp")});
     EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
     EXPECT_NE(r.out.find("core 0: patched the loop"), std::string::npos) << r.out;
-    EXPECT_EQ(lineStarting(r.out, kBeforeIsb), kBeforeIsb + "old word 1000, new word 0\n")
-        << r.out;
+    EXPECT_EQ(lineStarting(r.out, kBeforeIsb), kBeforeIsb + "old word 1000, new word 0\n") << r.out;
     EXPECT_EQ(lineStarting(r.out, kAfterIsb), kAfterIsb + "old word 0, new word 1000\n") << r.out;
 }
 
 TEST(StaleCode, SpinningCoreWithCoherentFetchRunsTheNewWordAtOnce) {
     if (!runHasOption("--set"))
         GTEST_SKIP() << kCmodxBinary << " has no --set option yet (branch wip-profile)";
-    const ProcessResult r = runCmodx({"run", "--cores", "2", "--set", "coherent_fetch=true",
-                                      workloadImage("stale_code_smp")});
+    const ProcessResult r = runCmodx(
+        {"run", "--cores", "2", "--set", "coherent_fetch=true", workloadImage("stale_code_smp")});
     EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
-    EXPECT_EQ(lineStarting(r.out, kBeforeIsb), kBeforeIsb + "old word 0, new word 1000\n")
-        << r.out;
+    EXPECT_EQ(lineStarting(r.out, kBeforeIsb), kBeforeIsb + "old word 0, new word 1000\n") << r.out;
     EXPECT_EQ(lineStarting(r.out, kAfterIsb), kAfterIsb + "old word 0, new word 1000\n") << r.out;
 }
 
