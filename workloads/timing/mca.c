@@ -40,26 +40,24 @@ static inline struct sample counters(void)
 	return s;
 }
 
-static struct sample __attribute__((noinline)) timed(kernel_fn *fn, u64 iterations)
-{
-	struct sample a = counters();
-	fn(iterations);
-	struct sample b = counters();
-	return (struct sample){b.cycles - a.cycles, b.instructions - a.instructions};
-}
-
 /*
- * Steady-state cycles and instructions of LONG - SHORT iterations, after a warm-up run. Every run
- * is called from the same call site: the harness's branches then leave the same predictor and
- * BTB state before each run (a different call site can evict a kernel branch from the BTB).
+ * Steady-state cycles and instructions of LONG - SHORT iterations, after a warm-up run. All runs
+ * go through the one call in this loop, which is neither inlined nor unrolled, and the same
+ * instructions run between any two of them: the harness's branches then leave the same
+ * predictor and BTB state before each measured run. (With a call site per run, one of them can
+ * evict a kernel branch from the 256-entry BTB and cost that run a BTB miss.)
  */
-static struct sample steady(kernel_fn *fn)
+static struct sample __attribute__((noinline)) steady(kernel_fn *fn)
 {
 	static const u64 counts[3] = {SHORT, SHORT, LONG};
 	struct sample s[3];
 #pragma clang loop unroll(disable)
-	for (int i = 0; i < 3; i++)
-		s[i] = timed(fn, counts[i]);
+	for (int i = 0; i < 3; i++) {
+		struct sample a = counters();
+		fn(counts[i]);
+		struct sample b = counters();
+		s[i] = (struct sample){b.cycles - a.cycles, b.instructions - a.instructions};
+	}
 	return (struct sample){s[2].cycles - s[1].cycles, s[2].instructions - s[1].instructions};
 }
 

@@ -41,26 +41,31 @@ static inline struct sample counters(void)
 	return s;
 }
 
-static struct sample __attribute__((noinline)) timed(kernel_fn *fn, u64 iterations, u64 arg)
-{
-	struct sample a = counters();
-	fn(iterations, arg);
-	struct sample b = counters();
-	return (struct sample){b.cycles - a.cycles, b.instructions - a.instructions};
-}
-
 /*
- * A warm-up run, then the two measured ones. Every run is called from the same call site: the
- * harness's branches then leave the same predictor and BTB state before each run (a different
- * call site can evict a kernel branch from the BTB and cost a run a BTB miss).
+ * Runs `fn` for `short_run` iterations (a warm-up), then `short_run` and `long_run` iterations,
+ * and stores each run's cycles and instructions. All runs go through the one call in this loop,
+ * which is neither inlined nor unrolled, and the same instructions run between any two of them:
+ * the harness's branches then leave the same predictor and BTB state before each measured run.
+ * (With a call site per run, one of them can evict a kernel branch from the 256-entry BTB and
+ * cost that run a BTB miss.)
  */
-static void measure_runs(const char *name, kernel_fn *fn, u64 arg, u64 short_run, u64 long_run)
+static void __attribute__((noinline))
+timed_runs(kernel_fn *fn, u64 arg, u64 short_run, u64 long_run, struct sample out[3])
 {
 	const u64 counts[3] = {short_run, short_run, long_run};
-	struct sample s[3];
 #pragma clang loop unroll(disable)
-	for (int i = 0; i < 3; i++)
-		s[i] = timed(fn, counts[i], arg);
+	for (int i = 0; i < 3; i++) {
+		struct sample a = counters();
+		fn(counts[i], arg);
+		struct sample b = counters();
+		out[i] = (struct sample){b.cycles - a.cycles, b.instructions - a.instructions};
+	}
+}
+
+static void measure_runs(const char *name, kernel_fn *fn, u64 arg, u64 short_run, u64 long_run)
+{
+	struct sample s[3];
+	timed_runs(fn, arg, short_run, long_run, s);
 	printf("%s iterations=%lu cycles=%lu instructions=%lu\n", name, long_run - short_run,
 	       s[2].cycles - s[1].cycles, s[2].instructions - s[1].instructions);
 }
