@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   clang lld llvm-14-dev           # guest toolchain (clang --target=aarch64, ld.lld), LLVM MC for tests
+  llvm-14                         # llvm-mca: the reference of the timing validation
+  python3                         # scripts/timing_validation.py (generates a guest at build time)
   libcapstone-dev                 # disassembly text and the decoder cross-check
   libgtest-dev libgmock-dev       # GoogleTest
   libfmt-dev libcli11-dev

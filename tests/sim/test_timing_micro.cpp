@@ -1,0 +1,367 @@
+// The timing model against its own specification: the timing_micro image (workloads/timing/)
+// times small kernels with the PMU, and each kernel's cycles per iteration must EQUAL what the
+// timing parameters predict. The predictions are derived below, kernel by kernel, from the
+// parameter values (read from `cmodx profile a53` when the binary has that command, otherwise
+// the a53 defaults of sim/timing/profile.h written out here).
+//
+// Every kernel loop is `1: SUBS x0, x0, #1; <body>; B.NE 1b` (see micro.S). The guest prints
+// the difference between a run of 150 and a run of 50 iterations, so only steady-state
+// iterations count: caches warm, every branch but the last one predicted and in the BTB.
+#include "tests/sim/cmodx_cli.h"
+
+#include "sim/exit_codes.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <functional>
+#include <regex>
+
+namespace cmodx::sim {
+namespace {
+
+using testing::kCmodxBinary;
+using testing::readProfile;
+using testing::runCmodx;
+using testing::runHasOption;
+using testing::workloadImage;
+
+using u64 = std::uint64_t;
+
+// The timing parameters the predictions use.
+struct Params {
+    u64 width, alu_units, mac_units, ls_units, branch_units;
+    u64 lat_alu, lat_shift, lat_mul, lat_load, div_base, div_bits_per_cycle;
+    u64 adv_alu, adv_shifted, adv_mul, adv_accumulate, adv_div;
+    u64 mispredict, btb_miss, taken;
+    u64 isb;
+    u64 icache_size, icache_ways, icache_line, icache_miss;
+    u64 dcache_size, dcache_ways, dcache_line, dcache_miss;
+};
+
+// The a53 defaults (sim/timing/profile.h), for binaries without `cmodx profile`.
+Params defaultA53() {
+    Params p{};
+    p.width = 2;        // issue.width
+    p.alu_units = 2;    // issue.alu_units
+    p.mac_units = 1;    // issue.mac_units
+    p.ls_units = 1;     // issue.ls_units
+    p.branch_units = 1; // issue.branch_units
+    p.lat_alu = 3;      // latency.alu
+    p.lat_shift = 2;    // latency.shift
+    p.lat_mul = 4;      // latency.mul
+    p.lat_load = 4;     // latency.load
+    p.div_base = 4;     // latency.div_base
+    p.div_bits_per_cycle = 4; // latency.div_bits_per_cycle
+    p.adv_alu = 2;            // advance.alu
+    p.adv_shifted = 1;        // advance.shifted
+    p.adv_mul = 1;            // advance.mul
+    p.adv_accumulate = 2;     // advance.accumulate
+    p.adv_div = 1;            // advance.div
+    p.mispredict = 9;         // branch.mispredict_penalty
+    p.btb_miss = 2;           // branch.btb_miss_penalty
+    p.taken = 0;              // branch.taken_penalty
+    p.isb = 8;                // serialise.isb
+    p.icache_size = 32 * 1024, p.icache_ways = 2, p.icache_line = 64; // icache.*
+    p.icache_miss = 13;                                                // icache.miss_penalty
+    p.dcache_size = 32 * 1024, p.dcache_ways = 4, p.dcache_line = 64; // dcache.*
+    p.dcache_miss = 13;                                                // dcache.miss_penalty
+    return p;
+}
+
+// Sizes are given in bytes or with a KiB/MiB suffix.
+u64 parseNumber(const std::string& key, const std::string& text) {
+    std::size_t used = 0;
+    u64 v = std::stoull(text, &used, 0);
+    std::string unit = text.substr(used);
+    unit.erase(0, unit.find_first_not_of(" \t"));
+    if (unit == "KiB" || unit == "K" || unit == "k") v *= 1024;
+    else if (unit == "MiB" || unit == "M") v *= 1024 * 1024;
+    else if (!unit.empty()) throw std::runtime_error(key + ": cannot read '" + text + "'");
+    return v;
+}
+
+// The a53 profile as the binary reports it, or the defaults above with a note why.
+const Params& a53() {
+    static const Params params = [] {
+        const auto values = readProfile("a53");
+        if (!values) {
+            std::cerr << "note: " << kCmodxBinary
+                      << " has no `profile` command; using the a53 defaults of profile.h\n";
+            return defaultA53();
+        }
+        const auto get = [&](const std::string& key) -> u64 {
+            const auto it = values->find(key);
+            if (it == values->end())
+                throw std::runtime_error("`cmodx profile a53` does not list " + key);
+            return parseNumber(key, it->second);
+        };
+        Params p{};
+        p.width = get("issue.width");
+        p.alu_units = get("issue.alu_units");
+        p.mac_units = get("issue.mac_units");
+        p.ls_units = get("issue.ls_units");
+        p.branch_units = get("issue.branch_units");
+        p.lat_alu = get("latency.alu");
+        p.lat_shift = get("latency.shift");
+        p.lat_mul = get("latency.mul");
+        p.lat_load = get("latency.load");
+        p.div_base = get("latency.div_base");
+        p.div_bits_per_cycle = get("latency.div_bits_per_cycle");
+        p.adv_alu = get("advance.alu");
+        p.adv_shifted = get("advance.shifted");
+        p.adv_mul = get("advance.mul");
+        p.adv_accumulate = get("advance.accumulate");
+        p.adv_div = get("advance.div");
+        p.mispredict = get("branch.mispredict_penalty");
+        p.btb_miss = get("branch.btb_miss_penalty");
+        p.taken = get("branch.taken_penalty");
+        p.isb = get("serialise.isb");
+        p.icache_size = get("icache.size");
+        p.icache_ways = get("icache.ways");
+        p.icache_line = get("icache.line");
+        p.icache_miss = get("icache.miss_penalty");
+        p.dcache_size = get("dcache.size");
+        p.dcache_ways = get("dcache.ways");
+        p.dcache_line = get("dcache.line");
+        p.dcache_miss = get("dcache.miss_penalty");
+        return p;
+    }();
+    return params;
+}
+
+u64 divideRoundingUp(u64 a, u64 b) { return (a + b - 1) / b; }
+unsigned significantBits(u64 v) { return v == 0 ? 0 : 64 - __builtin_clzll(v); }
+
+// A divide's latency: div_base plus one cycle per div_bits_per_cycle bits of its quotient.
+u64 divLat(const Params& p, u64 quotient) {
+    return p.div_base + divideRoundingUp(significantBits(quotient), p.div_bits_per_cycle);
+}
+
+// A kernel of micro.S: its name, instructions per loop iteration, and its cycles per
+// `iterations` (an even number) predicted from the parameters. A prediction whose derivation
+// assumes something about the parameters (e.g. that a dependent ADD takes at least one cycle)
+// checks it with `require`, so a profile outside the derivation fails with the reason instead
+// of a wrong expectation.
+struct Kernel {
+    const char* name;
+    u64 instructions;
+    std::function<u64(const Params&, u64 iterations)> cycles;
+};
+
+void require(bool holds, const char* assumption) {
+    if (!holds) throw std::runtime_error(std::string("prediction assumes ") + assumption);
+}
+
+constexpr u64 kChain = 64;         // copies of the body instruction in the chain kernels
+constexpr u64 kNops = 256;         // NOPs in the sled
+constexpr u64 kBranchUnits = 32;   // {ALU, ALU, branch} units in the branch kernels
+constexpr u64 kFitBytes = 16384;   // straight-line loop that fits the I-cache
+constexpr u64 kThrashBytes = 49152; // ... and one that does not
+constexpr u64 kRingNodes = 5, kRingStride = 8192; // micro.c's D-cache-missing ring
+
+// In the chain kernels the SUBS issues with the first link and the B.NE with the last one (a
+// branch has its own unit), so an iteration costs exactly the chain, provided every link takes
+// at least one cycle.
+u64 chain(u64 links, u64 per_link) {
+    require(per_link >= 1, "a dependent link takes at least one cycle");
+    return links * per_link;
+}
+
+// Instructions with no dependency that matters, two per cycle: the loop's B.NE is the last
+// instruction of an even count, so it closes its group and the taken branch costs nothing more
+// than taken_penalty.
+u64 widthBound(const Params& p, u64 instructions) {
+    require(p.width == 2 && p.alu_units >= 2, "dual issue with two ALUs");
+    require(instructions % 2 == 0, "an even instruction count");
+    return instructions / p.width + p.taken;
+}
+
+const std::vector<Kernel>& kernels() {
+    static const std::vector<Kernel> list = {
+        // ADD x1, x1, #1: the result is ready latency.alu after issue, and a plain operand is
+        // read advance.alu later than issue.
+        {"alu_chain", kChain + 2,
+         [](const Params& p, u64 n) { return n * chain(kChain, p.lat_alu - p.adv_alu); }},
+        // Two interleaved ADD chains: pairs issue together.
+        {"alu_pairs", kChain + 2,
+         [](const Params& p, u64 n) {
+             require(p.lat_alu - p.adv_alu <= 1, "an ADD chain link of at most one cycle");
+             return n * widthBound(p, kChain + 2);
+         }},
+        // LSL #1 (UBFM): latency.shift, its operand read as a plain ALU operand (LLVM's ReadI:
+        // advance.alu). With the a53 values the link takes no cycle, so the chain issues two
+        // per cycle like independent instructions.
+        {"shift_chain", kChain + 2,
+         [](const Params& p, u64 n) {
+             if (p.lat_shift <= p.adv_alu) return n * widthBound(p, kChain + 2);
+             return n * chain(kChain, p.lat_shift - p.adv_alu);
+         }},
+        // ADD x1, x2, x1, LSL #2: the chain goes through the shifted operand.
+        {"shifted_operand_chain", kChain + 2,
+         [](const Params& p, u64 n) { return n * chain(kChain, p.lat_alu - p.adv_shifted); }},
+        {"mul_chain", kChain + 2,
+         [](const Params& p, u64 n) { return n * chain(kChain, p.lat_mul - p.adv_mul); }},
+        // MADD through the accumulator, read advance.accumulate late.
+        {"mac_chain", kChain + 2,
+         [](const Params& p, u64 n) {
+             require(p.mac_units >= 1, "a multiply unit");
+             return n * chain(kChain, p.lat_mul - p.adv_accumulate);
+         }},
+        // Loads forward nothing early and an address base has no advance.
+        {"load_chain", kChain + 2,
+         [](const Params& p, u64 n) { return n * chain(kChain, p.lat_load); }},
+        {"load_alu_chain", kChain + 2,
+         [](const Params& p, u64 n) { return n * chain(kChain / 2, p.lat_load + p.lat_alu); }},
+        // Every load misses (five lines in one set of four ways, LRU): the miss penalty is
+        // added to the load's ready time.
+        {"load_miss_chain", kChain + 2,
+         [](const Params& p, u64 n) {
+             require(p.dcache_size / p.dcache_ways == kRingStride,
+                     "a D-cache set spanning the ring's 8 KiB stride");
+             require(p.dcache_ways < kRingNodes, "fewer D-cache ways than ring nodes");
+             return n * chain(kChain, p.lat_load + p.dcache_miss);
+         }},
+        // UDIV x1, x1, x2 with x2 = 1: the quotient stays the dividend. The divider is not
+        // pipelined, so the next divide waits for the whole latency even though it could read
+        // its operand advance.div earlier.
+        {"div_q0", kChain + 2, [](const Params& p, u64 n) { return n * kChain * divLat(p, 0); }},
+        {"div_q5", kChain + 2,
+         [](const Params& p, u64 n) { return n * kChain * divLat(p, 0x1f); }},
+        {"div_q16", kChain + 2,
+         [](const Params& p, u64 n) { return n * kChain * divLat(p, 0xffff); }},
+        {"div_q64", kChain + 2,
+         [](const Params& p, u64 n) { return n * kChain * divLat(p, ~u64{0}); }},
+        // NOPs go down the branch pipe: one per cycle; the B.NE needs that pipe too, so it
+        // issues in the cycle after the last NOP.
+        {"nop_sled", kNops + 2,
+         [](const Params& p, u64 n) {
+             require(p.branch_units == 1, "one branch unit");
+             return n * (kNops + 1 + p.taken);
+         }},
+        // Each ISB: the next instruction issues serialise.isb + 1 cycles after it.
+        {"isb_sled", kChain + 2,
+         [](const Params& p, u64 n) { return n * (kChain * (1 + p.isb) + 1 + p.taken); }},
+        // {ADD, ADD} in one cycle, the taken branch alone in the next (it closes its group).
+        {"branch_taken", 3 * kBranchUnits,
+         [](const Params& p, u64 n) {
+             require(p.width == 2 && p.alu_units >= 2, "dual issue with two ALUs");
+             return n * kBranchUnits * (2 + p.taken);
+         }},
+        // Not taken, predicted: nothing stops dual issue (no two branches are adjacent).
+        {"branch_not_taken", 3 * kBranchUnits,
+         [](const Params& p, u64 n) { return n * widthBound(p, 3 * kBranchUnits); }},
+        // Taken on odd iterations, not taken on even ones, counters trained to taken first: a
+        // 2-bit counter then swings between strongly and weakly taken, so every taken
+        // iteration is predicted and every not-taken branch (31 of them) is mispredicted: the
+        // next instruction issues mispredict_penalty + 1 cycles after the branch.
+        {"branch_alternating", 3 * kBranchUnits,
+         [](const Params& p, u64 n) {
+             require(p.width == 2 && p.alu_units >= 2, "dual issue with two ALUs");
+             const u64 taken_iteration = kBranchUnits * (2 + p.taken);
+             const u64 not_taken_iteration =
+                 (kBranchUnits - 1) * (2 + p.mispredict) + (2 + p.taken);
+             return n / 2 * (taken_iteration + not_taken_iteration);
+         }},
+        // BL and RET each issue alone (taken: they close their group): two cycles per call;
+        // the SUBS pairs with the first BL and the B.NE costs one more cycle.
+        {"call_return", 2 * kChain + 2,
+         [](const Params& p, u64 n) { return n * (kChain * (2 + 2 * p.taken) + 1 + p.taken); }},
+        {"icache_fit", kFitBytes / 4,
+         [](const Params& p, u64 n) {
+             require(kFitBytes <= p.icache_size, "the loop fits the I-cache");
+             return n * widthBound(p, kFitBytes / 4);
+         }},
+        // Every line misses (three lines per set of two ways, LRU): each costs
+        // icache.miss_penalty before its first instruction issues.
+        {"icache_thrash", kThrashBytes / 4,
+         [](const Params& p, u64 n) {
+             require(kThrashBytes / (p.icache_size / p.icache_ways) > p.icache_ways,
+                     "more lines per I-cache set than ways");
+             return n * (widthBound(p, kThrashBytes / 4) +
+                         kThrashBytes / p.icache_line * p.icache_miss);
+         }},
+    };
+    return list;
+}
+
+// ---- Running the image ---------------------------------------------------------------------
+
+struct Measured {
+    u64 iterations = 0, cycles = 0, instructions = 0;
+};
+
+struct MicroRun {
+    std::string error; // why there are no figures, if there are none
+    std::map<std::string, Measured> kernels;
+};
+
+// Runs timing_micro once per profile ("" = the binary's default) and parses its lines.
+const MicroRun& runMicro(const std::string& profile) {
+    static std::map<std::string, MicroRun> runs;
+    if (auto it = runs.find(profile); it != runs.end()) return it->second;
+    MicroRun& run = runs[profile];
+    std::vector<std::string> args = {"run"};
+    if (!profile.empty()) args.insert(args.end(), {"--profile", profile});
+    args.push_back(workloadImage("timing_micro"));
+    const ProcessResult r = runCmodx(args);
+    if (r.exit_code != kExitPoweredOff || r.out.find("\ndone\n") == std::string::npos) {
+        run.error = "cmodx exited " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out +
+                    "\nstderr:\n" + r.err;
+        return run;
+    }
+    static const std::regex line(R"((\w+) iterations=(\d+) cycles=(\d+) instructions=(\d+))");
+    for (std::sregex_iterator it(r.out.begin(), r.out.end(), line), end; it != end; ++it)
+        run.kernels[(*it)[1]] = {std::stoull((*it)[2]), std::stoull((*it)[3]),
+                                 std::stoull((*it)[4])};
+    return run;
+}
+
+// `--profile` is on its way (branch wip-profile): until the binary has it, the default
+// profile is a53 and the other profiles cannot be chosen.
+std::string a53Profile() { return runHasOption("--profile") ? "a53" : ""; }
+
+class TimingMicro : public ::testing::TestWithParam<Kernel> {
+protected:
+    const Measured& measured(const std::string& profile) {
+        const MicroRun& run = runMicro(profile);
+        if (!run.error.empty()) throw std::runtime_error(run.error);
+        const auto it = run.kernels.find(GetParam().name);
+        if (it == run.kernels.end())
+            throw std::runtime_error(std::string("timing_micro printed no line for ") +
+                                     GetParam().name);
+        return it->second;
+    }
+};
+
+// gtest prints parameters into test names and failure messages: name them.
+void PrintTo(const Kernel& k, std::ostream* os) { *os << k.name; }
+
+TEST_P(TimingMicro, A53CyclesEqualThePrediction) {
+    const Kernel& k = GetParam();
+    const Measured& m = measured(a53Profile());
+    ASSERT_EQ(m.iterations % 2, 0u);
+    // The kernel ran the instructions it was written with (the PMU's instruction count).
+    EXPECT_EQ(m.instructions, m.iterations * k.instructions);
+    const u64 expected = k.cycles(a53(), m.iterations);
+    EXPECT_EQ(m.cycles, expected) << k.name << ": measured "
+                                  << static_cast<double>(m.cycles) / m.iterations
+                                  << " cycles per iteration, predicted "
+                                  << static_cast<double>(expected) / m.iterations;
+}
+
+// The ideal profile: exactly one cycle per instruction, whatever the kernel.
+TEST_P(TimingMicro, IdealIsOneCyclePerInstruction) {
+    if (!runHasOption("--profile"))
+        GTEST_SKIP() << kCmodxBinary << " has no --profile option yet (branch wip-profile)";
+    const Kernel& k = GetParam();
+    const Measured& m = measured("ideal");
+    EXPECT_EQ(m.instructions, m.iterations * k.instructions);
+    EXPECT_EQ(m.cycles, m.instructions) << k.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, TimingMicro, ::testing::ValuesIn(kernels()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+} // namespace
+} // namespace cmodx::sim
