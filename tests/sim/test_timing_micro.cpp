@@ -239,9 +239,12 @@ const std::vector<Kernel>& kernels() {
              require(p.branch_units == 1, "one branch unit");
              return n * (kNops + 1 + p.taken);
          }},
-        // Each ISB: the next instruction issues serialise.isb + 1 cycles after it.
+        // Each ISB: the next instruction issues serialise.isb + 1 cycles after it. An ISB drains:
+        // the first one waits for every earlier result, here the SUBS's (latency.alu).
         {"isb_sled", kChain + 2,
-         [](const Params& p, u64 n) { return n * (kChain * (1 + p.isb) + 1 + p.taken); }},
+         [](const Params& p, u64 n) {
+             return n * (p.lat_alu + kChain * (1 + p.isb) + 1 + p.taken);
+         }},
         // {ADD, ADD} in one cycle, the taken branch alone in the next (it closes its group).
         {"branch_taken", 3 * kBranchUnits,
          [](const Params& p, u64 n) {
