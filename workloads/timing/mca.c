@@ -48,13 +48,19 @@ static struct sample __attribute__((noinline)) timed(kernel_fn *fn, u64 iteratio
 	return (struct sample){b.cycles - a.cycles, b.instructions - a.instructions};
 }
 
-/* Steady-state cycles and instructions of LONG - SHORT iterations (after a warm-up run). */
+/*
+ * Steady-state cycles and instructions of LONG - SHORT iterations, after a warm-up run. Every run
+ * is called from the same call site: the harness's branches then leave the same predictor and
+ * BTB state before each run (a different call site can evict a kernel branch from the BTB).
+ */
 static struct sample steady(kernel_fn *fn)
 {
-	timed(fn, SHORT);
-	struct sample s = timed(fn, SHORT);
-	struct sample l = timed(fn, LONG);
-	return (struct sample){l.cycles - s.cycles, l.instructions - s.instructions};
+	static const u64 counts[3] = {SHORT, SHORT, LONG};
+	struct sample s[3];
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < 3; i++)
+		s[i] = timed(fn, counts[i]);
+	return (struct sample){s[2].cycles - s[1].cycles, s[2].instructions - s[1].instructions};
 }
 
 int main(void)

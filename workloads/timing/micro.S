@@ -111,34 +111,38 @@ KERNEL k_isb_sled
 	CHAIN_LOOP 64, isb
 
 /*
- * Branch kernels: 32 units of three instructions, two independent ALU instructions and one
- * branch to the next instruction; the last unit's branch is the loop branch and its ALU slots
- * hold the loop count (and, for the alternating kernel, the toggle). Branch conditions come from
- * registers set long before the branch, so only prediction, not readiness, decides their cost.
+ * Branch kernels: 32 units of two independent ALU instructions and a conditional branch; the
+ * last unit's branch is the loop branch and its ALU slots hold the loop count (and, for the
+ * alternating kernel, the toggle). A taken branch jumps over one instruction (`skipped`): a
+ * branch to the very next instruction would leave the PC where falling through leaves it.
+ * Branch conditions come from registers set long before the branch, so only prediction, not
+ * readiness, decides their cost.
  */
-	.macro	BRANCH_UNITS branch:vararg
+	.macro	BRANCH_UNITS skipped:req, branch:vararg
 	.balign	64
 1:	.rept	31
 	add	x1, x2, #1
 	add	x3, x4, #1
 	\branch	2f
+	\skipped
 2:
 	.endr
 	.endm
 
-/* Always taken (V is clear: SUBS of a small positive count never overflows). */
+/* Always taken (V is clear: SUBS of a small positive count never overflows). The skipped
+   words are never executed. */
 KERNEL k_branch_taken
 	cmp	x0, #0			/* V = 0 before the first iteration too */
-	BRANCH_UNITS b.vc
+	BRANCH_UNITS "udf #0", b.vc
 	subs	x0, x0, #1
 	add	x3, x4, #1
 	b.ne	1b
 	ret
 
-/* Never taken. */
+/* Never taken: a branch to the next instruction, so nothing is skipped. */
 KERNEL k_branch_not_taken
 	cmp	x0, #0
-	BRANCH_UNITS b.vs
+	BRANCH_UNITS "", b.vs
 	subs	x0, x0, #1
 	add	x3, x4, #1
 	b.ne	1b
@@ -148,11 +152,12 @@ KERNEL k_branch_not_taken
  * Taken on alternate iterations: the branches test bit 0 of x6, which the last unit toggles with
  * x7. arg = 0: x6 = 1, x7 = 0, always taken (the harness trains the counters with this first);
  * arg = 1: x6 = 0, x7 = 1, not taken on the first iteration, then taken, not taken, ...
+ * A not-taken branch falls through to an ADD that a taken one skips.
  */
 KERNEL k_branch_alternating
 	eor	x6, x1, #1
 	mov	x7, x1
-	BRANCH_UNITS tbnz x6, #0,
+	BRANCH_UNITS "add x5, x6, #1", tbnz x6, #0,
 	subs	x0, x0, #1
 	eor	x6, x6, x7
 	b.ne	1b

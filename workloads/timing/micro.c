@@ -38,7 +38,6 @@ static inline struct sample counters(void)
 	return s;
 }
 
-/* One call site for every run, so every run goes through the same branches. */
 static struct sample __attribute__((noinline)) timed(kernel_fn *fn, u64 iterations, u64 arg)
 {
 	struct sample a = counters();
@@ -47,13 +46,20 @@ static struct sample __attribute__((noinline)) timed(kernel_fn *fn, u64 iteratio
 	return (struct sample){b.cycles - a.cycles, b.instructions - a.instructions};
 }
 
+/*
+ * A warm-up run, then the two measured ones. Every run is called from the same call site: the
+ * harness's branches then leave the same predictor and BTB state before each run (a different
+ * call site can evict a kernel branch from the BTB and cost a run a BTB miss).
+ */
 static void measure(const char *name, kernel_fn *fn, u64 arg)
 {
-	timed(fn, SHORT, arg); /* warm-up */
-	struct sample s = timed(fn, SHORT, arg);
-	struct sample l = timed(fn, LONG, arg);
+	static const u64 counts[3] = {SHORT, SHORT, LONG};
+	struct sample s[3];
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < 3; i++)
+		s[i] = timed(fn, counts[i], arg);
 	printf("%s iterations=%lu cycles=%lu instructions=%lu\n", name, (u64)(LONG - SHORT),
-	       l.cycles - s.cycles, l.instructions - s.instructions);
+	       s[2].cycles - s[1].cycles, s[2].instructions - s[1].instructions);
 }
 
 /* A word holding its own address: a pointer chase that always hits. */
