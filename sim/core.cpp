@@ -226,7 +226,7 @@ u64 Core::runTurn(u64 turn_start, u64 cycles, u64 insns) {
 void Core::timedRetire(void* self, u64 pc, u64 npc) {
     Core& c = *static_cast<Core*>(self);
     const DecodeCache::Entry& e = c.dcache_.slot(pc);
-    c.pipeline_->retire(e.timing, pc, e.pa, npc, c.exec_.mem_addr, c.state_);
+    c.pipeline_->retire(e.timing, pc, e.pa, npc, c.exec_.mem_addr, c.exec_.branch_taken, c.state_);
     if (c.pipeline_->cycle() >= c.turn_end_) c.exec_.endChain();
 }
 
@@ -281,7 +281,7 @@ u64 Core::execute(u64 turn_start, u64 cycles, u64 insns) {
                 // SVC and BRK issue like any instruction; then the pipeline drains.
                 const DecodeCache::Entry& e = dcache_.slot(pc);
                 if (executed && (e.tag & ~u64{3}) == pc)
-                    pipeline_->retire(e.timing, pc, e.pa, pc + 4, exec_.mem_addr, state_);
+                    pipeline_->retire(e.timing, pc, e.pa, pc + 4, exec_.mem_addr, false, state_);
                 else
                     pipeline_->exceptionEntry();
             }

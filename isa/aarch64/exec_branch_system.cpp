@@ -47,7 +47,8 @@ void takeFiq(CpuState& s) { enterEl1(s, kVectorFiq, s.pc); }
 // ---- Branches -----------------------------------------------------------------------------------
 
 void Executor::B_cond(Imm<19> imm19, Cond cond) {
-    if (conditionHolds(cond)) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
+    branch_taken = conditionHolds(cond);
+    if (branch_taken) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
 }
 
 void Executor::B(Imm<26> imm26) { npc = s.pc + static_cast<u64>(imm26.signExtend() << 2); }
@@ -68,21 +69,25 @@ void Executor::BLR(Reg Rn) {
 void Executor::RET(Reg Rn) { npc = X(Rn); }
 
 void Executor::CBZ(bool sf, Imm<19> imm19, Reg Rt) {
-    if (R(sf, Rt) == 0) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
+    branch_taken = R(sf, Rt) == 0;
+    if (branch_taken) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
 }
 
 void Executor::CBNZ(bool sf, Imm<19> imm19, Reg Rt) {
-    if (R(sf, Rt) != 0) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
+    branch_taken = R(sf, Rt) != 0;
+    if (branch_taken) npc = s.pc + static_cast<u64>(imm19.signExtend() << 2);
 }
 
 void Executor::TBZ(bool b5, Imm<5> b40, Imm<14> imm14, Reg Rt) {
     const unsigned bit_pos = (b5 ? 32 : 0) | b40.value;
-    if (bit(X(Rt), bit_pos) == 0) npc = s.pc + static_cast<u64>(imm14.signExtend() << 2);
+    branch_taken = bit(X(Rt), bit_pos) == 0;
+    if (branch_taken) npc = s.pc + static_cast<u64>(imm14.signExtend() << 2);
 }
 
 void Executor::TBNZ(bool b5, Imm<5> b40, Imm<14> imm14, Reg Rt) {
     const unsigned bit_pos = (b5 ? 32 : 0) | b40.value;
-    if (bit(X(Rt), bit_pos) != 0) npc = s.pc + static_cast<u64>(imm14.signExtend() << 2);
+    branch_taken = bit(X(Rt), bit_pos) != 0;
+    if (branch_taken) npc = s.pc + static_cast<u64>(imm14.signExtend() << 2);
 }
 
 void Executor::ERET() {

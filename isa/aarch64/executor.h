@@ -121,6 +121,8 @@ public:
     void* retire_context = nullptr;
     // The virtual address of the last data access (the timing model's D-cache looks it up).
     u64 mem_addr = 0;
+    // Whether the last conditional branch was taken (a taken branch may target PC + 4).
+    bool branch_taken = false;
 
     // ---- Register access (the Arm ARM's X[], W[] and SP[]) ------------------------------------
     // s.x[31] is XZR: it holds 0 whenever a handler starts (see CpuState::x).

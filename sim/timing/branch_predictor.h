@@ -33,12 +33,11 @@ public:
           counters_(p.predictor_entries, 2), btb_(p.btb_entries, kEmpty),
           btb_targets_(p.btb_entries, 0), ras_(p.ras_entries, 0) {}
 
-    // Predicts and trains on one branch at `pc` that went to `next` (taken when it is not
-    // pc + 4).
-    Outcome resolve(isa::BranchKind kind, u64 pc, u64 next) {
+    // Predicts and trains on one branch at `pc` that went to `next`; `taken` says whether a
+    // conditional branch's condition held (its target may be pc + 4).
+    Outcome resolve(isa::BranchKind kind, u64 pc, u64 next, bool taken) {
         using isa::BranchKind;
         ++stats_.branches;
-        const bool taken = next != pc + 4;
         Outcome out = Outcome::Correct;
         switch (kind) {
         case BranchKind::Conditional: {

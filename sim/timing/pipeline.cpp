@@ -119,6 +119,7 @@ void Pipeline::reset(u64 cycle) {
     group_units_ = 0;
     front_ready_ = cycle;
     front_cause_ = Cause::None;
+    fetch_penalty_ = 0;
     ls_free_ = div_free_ = cycle;
     last_fetch_line_ = ~u64{0};
 }
@@ -167,18 +168,22 @@ void Pipeline::memoryAccess(const IssueInfo& info, u64 issue, u64 mem_addr, u64&
         latency += profile_.dcache.miss_penalty;
 }
 
-void Pipeline::resolveBranch(const IssueInfo& info, u64 pc, u64 next, u64 issue) {
+void Pipeline::resolveBranch(const IssueInfo& info, u64 pc, u64 next, bool taken, u64 issue) {
     const TimingProfile::Branch& b = profile_.branch;
-    const auto o = predictor_.resolve(static_cast<BranchKind>(info.branch), pc, next);
+    const auto kind = static_cast<BranchKind>(info.branch);
+    // Only a conditional branch can fall through; a taken one may still target pc + 4.
+    if (kind != BranchKind::Conditional) taken = true;
+    const auto o = predictor_.resolve(kind, pc, next, taken);
     if (o == BranchPredictor::Outcome::Mispredict)
         redirect(issue + 1 + b.mispredict_penalty, Cause::Mispredict);
-    else if (next != pc + 4)
+    else if (taken)
         redirect(issue + 1 + b.taken_penalty +
                      (o == BranchPredictor::Outcome::BtbMiss ? b.btb_miss_penalty : 0),
                  Cause::Mispredict);
 }
 
 void Pipeline::exceptionEntry() {
+    fetch_penalty_ = 0;
     const u64 from = std::max({group_cycle_ + 1, front_ready_, last_result_});
     redirect(from + profile_.serialise.exception, Cause::Serialise);
 }
@@ -211,6 +216,7 @@ void Pipeline::save(StateWriter& w) const {
     w.put(group_units_);
     w.put(front_ready_);
     w.put(front_cause_);
+    w.put(fetch_penalty_);
     w.put(ls_free_);
     w.put(div_free_);
     w.put(last_fetch_line_);
@@ -231,6 +237,7 @@ void Pipeline::load(StateReader& r) {
     r.get(group_units_);
     r.get(front_ready_);
     r.get(front_cause_);
+    r.get(fetch_penalty_);
     r.get(ls_free_);
     r.get(div_free_);
     r.get(last_fetch_line_);

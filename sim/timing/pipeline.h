@@ -76,19 +76,14 @@ public:
     }
 
     // The next instruction's fetch missed the I-cache: it arrives miss_penalty cycles late.
-    void fetchMissed() {
-        if (icache_miss_penalty_ == 0) return;
-        const u64 from = std::max(group_cycle_, front_ready_);
-        front_ready_ = from + icache_miss_penalty_;
-        front_cause_ = Cause::ICache;
-    }
+    void fetchMissed() { fetch_penalty_ = icache_miss_penalty_; }
 
     // The instruction at `pc` (fetched from physical `pa`, described by `info`) has executed;
     // `next` is where execution continues, `mem_addr` the address of its data access if it
-    // made one, and `state` the architectural state after it (a divide's latency depends on
-    // its quotient).
+    // made one, `taken` whether it was a conditional branch whose condition held, and `state`
+    // the architectural state after it (a divide's latency depends on its quotient).
     [[gnu::always_inline]] void retire(const isa::IssueInfo& info, u64 pc, u64 pa, u64 next,
-                                       u64 mem_addr, const isa::CpuState& state);
+                                       u64 mem_addr, bool taken, const isa::CpuState& state);
 
     // The instruction being executed raised a synchronous exception, or an interrupt is taken.
     void exceptionEntry();
@@ -106,7 +101,7 @@ private:
     // The slow parts, out of line.
     void attributeStall(const isa::IssueInfo& info, u64 issue, u64 ideal);
     void memoryAccess(const isa::IssueInfo& info, u64 issue, u64 mem_addr, u64& latency);
-    void resolveBranch(const isa::IssueInfo& info, u64 pc, u64 next, u64 issue);
+    void resolveBranch(const isa::IssueInfo& info, u64 pc, u64 next, bool taken, u64 issue);
     void touchFetchLine(u64 pa);
     void redirect(u64 ready, Cause cause) {
         group_issued_ = width_; // the next instruction starts a new group
@@ -137,6 +132,7 @@ private:
     u32 group_units_ = 0;  // per unit, 8 bits each
     u64 front_ready_ = 0;  // the front end delivers the next instruction no earlier
     Cause front_cause_ = Cause::None;
+    u32 fetch_penalty_ = 0; // the next instruction's fetch missed the I-cache
     u64 ls_free_ = 0;  // the load/store pipe accepts the next access (pairs hold it)
     u64 div_free_ = 0; // the divider is free again (it is not pipelined)
     u64 last_fetch_line_ = ~u64{0};
@@ -146,7 +142,7 @@ private:
 };
 
 inline void Pipeline::retire(const isa::IssueInfo& info, u64 pc, u64 pa, u64 next, u64 mem_addr,
-                             const isa::CpuState& state) {
+                             bool taken, const isa::CpuState& state) {
     using isa::IssueInfo;
     ++issued_;
     if (icache_.lineOf(pa) != last_fetch_line_) [[unlikely]]
@@ -163,6 +159,16 @@ inline void Pipeline::retire(const isa::IssueInfo& info, u64 pc, u64 pa, u64 nex
         return ready_[r] > adv ? ready_[r] - adv : 0;
     };
     u64 issue = std::max({ideal, front_ready_, need(0), need(1), need(2)});
+    if (fetch_penalty_ != 0) [[unlikely]] {
+        // The fetch started when the instruction could otherwise have issued.
+        const u64 arrives = std::max(ideal, front_ready_) + fetch_penalty_;
+        fetch_penalty_ = 0;
+        if (arrives >= issue) {
+            front_ready_ = arrives;
+            front_cause_ = Cause::ICache;
+            issue = arrives;
+        }
+    }
     if (info.kind & (IssueInfo::kMem | IssueInfo::kDrain | IssueInfo::kDiv)) [[unlikely]] {
         if (info.kind & IssueInfo::kMem) issue = std::max(issue, ls_free_);
         if (info.kind & IssueInfo::kDrain) issue = std::max(issue, last_result_);
@@ -209,7 +215,7 @@ inline void Pipeline::retire(const isa::IssueInfo& info, u64 pc, u64 pa, u64 nex
     // What this instruction does to the ones after it.
     if (info.kind & (IssueInfo::kBranch | IssueInfo::kDrain)) [[unlikely]] {
         if (info.kind & IssueInfo::kBranch)
-            resolveBranch(info, pc, next, issue);
+            resolveBranch(info, pc, next, taken, issue);
         else
             redirect(issue + 1 + info.redirect, Cause::Serialise);
     }

@@ -415,7 +415,7 @@ TEST(RunCommand, BadSetsAreBadConfigurationsNamingTheKey) {
                      workload("demo")})
                   .exit_code,
               kExitPoweredOff);
-    // The same on a restored run: the snapshot does not record the profile.
+    // On a restored run too (where --set may not change the snapshot's profile anyway).
     const std::string snap = writeTemp("profile.snap", {});
     ASSERT_EQ(cmodx({"run", "--max-cycles", "1000", "--save-snapshot", snap, workload("demo")})
                   .exit_code,
