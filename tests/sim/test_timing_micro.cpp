@@ -262,6 +262,12 @@ const std::vector<Kernel>& kernels() {
              require(p.width == 2 && p.alu_units >= 2, "dual issue with two ALUs");
              return n * kBranchUnits * (2 + p.taken);
          }},
+        // The same with every branch to the next instruction: taken all the same.
+        {"branch_taken_next", perIteration(3 * kBranchUnits),
+         [](const Params& p, u64 n) {
+             require(p.width == 2 && p.alu_units >= 2, "dual issue with two ALUs");
+             return n * kBranchUnits * (2 + p.taken);
+         }},
         // Not taken, predicted: nothing stops dual issue (no two branches are adjacent).
         {"branch_not_taken", perIteration(3 * kBranchUnits),
          [](const Params& p, u64 n) { return n * widthBound(p, 3 * kBranchUnits); }},

@@ -113,8 +113,9 @@ KERNEL k_isb_sled
 /*
  * Branch kernels: 32 units of two independent ALU instructions and a conditional branch; the
  * last unit's branch is the loop branch and its ALU slots hold the loop count (and, for the
- * alternating kernel, the toggle). A taken branch jumps over one instruction (`skipped`): a
- * branch to the very next instruction would leave the PC where falling through leaves it.
+ * alternating kernel, the toggle). A taken branch jumps over one instruction (`skipped`), except
+ * in k_branch_taken_next, so that the others do not depend on how a branch to the very next
+ * instruction, which leaves the PC where falling through would, is told from a fall-through.
  * Branch conditions come from registers set long before the branch, so only prediction, not
  * readiness, decides their cost.
  */
@@ -134,6 +135,16 @@ KERNEL k_isb_sled
 KERNEL k_branch_taken
 	cmp	x0, #0			/* V = 0 before the first iteration too */
 	BRANCH_UNITS "udf #0", b.vc
+	subs	x0, x0, #1
+	add	x3, x4, #1
+	b.ne	1b
+	ret
+
+/* Always taken, each branch to the very next instruction: still a taken branch, although the PC
+   ends up where falling through would leave it. */
+KERNEL k_branch_taken_next
+	cmp	x0, #0
+	BRANCH_UNITS "", b.vc
 	subs	x0, x0, #1
 	add	x3, x4, #1
 	b.ne	1b

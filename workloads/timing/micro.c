@@ -23,8 +23,8 @@ typedef void kernel_fn(u64 iterations, u64 arg);
 
 extern kernel_fn k_alu_chain, k_alu_pairs, k_shift_chain, k_shifted_operand_chain, k_mul_chain,
 	k_mac_chain, k_load_chain, k_load_alu_chain, k_load_miss_chain, k_div_chain, k_nop_sled,
-	k_isb_sled, k_branch_taken, k_branch_not_taken, k_branch_alternating, k_call_return,
-	k_icache_fit, k_icache_thrash;
+	k_isb_sled, k_branch_taken, k_branch_taken_next, k_branch_not_taken, k_branch_alternating,
+	k_call_return, k_icache_fit, k_icache_thrash;
 
 struct sample {
 	u64 cycles, instructions;
@@ -118,6 +118,7 @@ int main(void)
 	measure("nop_sled", k_nop_sled, 0);
 	measure("isb_sled", k_isb_sled, 0);
 	measure("branch_taken", k_branch_taken, 0);
+	measure("branch_taken_next", k_branch_taken_next, 0);
 	measure("branch_not_taken", k_branch_not_taken, 0);
 	/* Train every counter to strongly taken first, so the alternation's steady state is the
 	   same whatever the predictor's reset state: each not-taken run mispredicts. */
