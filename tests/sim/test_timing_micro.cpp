@@ -33,8 +33,8 @@ struct Params {
     u64 width, alu_units, mac_units, ls_units, branch_units;
     u64 lat_alu, lat_shift, lat_mul, lat_load, div_base, div_bits_per_cycle;
     u64 adv_alu, adv_shifted, adv_mul, adv_accumulate, adv_div;
-    u64 mispredict, btb_miss, taken;
-    u64 isb;
+    u64 mispredict, btb_miss, taken, btb_entries;
+    u64 isb, barrier;
     u64 icache_size, icache_ways, icache_line, icache_miss;
     u64 dcache_size, dcache_ways, dcache_line, dcache_miss;
 };
@@ -119,7 +119,9 @@ const Params& a53() {
         p.mispredict = get("branch.mispredict_penalty");
         p.btb_miss = get("branch.btb_miss_penalty");
         p.taken = get("branch.taken_penalty");
+        p.btb_entries = get("branch.btb_entries");
         p.isb = get("serialise.isb");
+        p.barrier = get("serialise.barrier");
         p.icache_size = get("icache.size");
         p.icache_ways = get("icache.ways");
         p.icache_line = get("icache.line");
@@ -166,7 +168,8 @@ constexpr u64 kNops = 256;          // NOPs in the sled
 constexpr u64 kBranchUnits = 32;    // {ALU, ALU, branch} units in the branch kernels
 constexpr u64 kFitBytes = 16384;    // straight-line loop that fits the I-cache
 constexpr u64 kThrashBytes = 49152; // ... and one that does not
-constexpr u64 kRingNodes = 5, kRingStride = 8192; // micro.c's D-cache-missing ring
+constexpr u64 kRingNodes = 5, kRingStride = 8192;   // micro.c's D-cache-missing ring
+constexpr u64 kBtbConflicts = 7, kBtbStride = 1024; // k_btb_conflict's branches
 
 // In the chain kernels the SUBS issues with the first link and the B.NE with the last one (a
 // branch has its own unit), so an iteration costs exactly the chain, provided every link takes
@@ -255,6 +258,11 @@ const std::vector<Kernel>& kernels() {
          [](const Params& p, u64 n) {
              return n * (p.lat_alu + kChain * (1 + p.isb) + 1 + p.taken);
          }},
+        // A DSB drains the same way and holds the next instruction serialise.barrier cycles.
+        {"dsb_sled", perIteration(kChain + 2),
+         [](const Params& p, u64 n) {
+             return n * (p.lat_alu + kChain * (1 + p.barrier) + 1 + p.taken);
+         }},
         // {ADD, ADD} in one cycle, the taken branch alone in the next (it closes its group); the
         // words it skips never run.
         {"branch_taken", perIteration(3 * kBranchUnits),
@@ -291,6 +299,15 @@ const std::vector<Kernel>& kernels() {
         // the SUBS pairs with the first BL and the B.NE costs one more cycle.
         {"call_return", perIteration(2 * kChain + 2),
          [](const Params& p, u64 n) { return n * (kChain * (2 + 2 * p.taken) + 1 + p.taken); }},
+        // Seven taken branches 1 KiB apart share a BTB entry: each is predicted taken but finds
+        // another's target, so the next instruction issues 1 + btb_miss_penalty cycles after
+        // it; the SUBS and the loop branch (another entry, a hit) issue together.
+        {"btb_conflict", perIteration(9),
+         [](const Params& p, u64 n) {
+             require(kBtbStride / 4 % p.btb_entries == 0 && p.btb_entries > 1,
+                     "branches 1 KiB apart share a BTB entry, the next word does not");
+             return n * (kBtbConflicts * (1 + p.taken + p.btb_miss) + 1 + p.taken);
+         }},
         {"icache_fit", perIteration(kFitBytes / 4),
          [](const Params& p, u64 n) {
              require(kFitBytes <= p.icache_size, "the loop fits the I-cache");

@@ -110,6 +110,10 @@ KERNEL k_nop_sled
 KERNEL k_isb_sled
 	CHAIN_LOOP 64, isb
 
+/* DSB sled: each one drains like an ISB, with the barrier's own cost after it. */
+KERNEL k_dsb_sled
+	CHAIN_LOOP 64, dsb ish
+
 /*
  * Branch kernels: 32 units of two independent ALU instructions and a conditional branch; the
  * last unit's branch is the loop branch and its ALU slots hold the loop count (and, for the
@@ -186,6 +190,23 @@ KERNEL k_call_return
 	mov	x30, x9
 	ret
 leaf:
+	ret
+
+/*
+ * BTB conflicts: seven taken branches 1 KiB apart, so they share one entry of a 256-entry
+ * direct-mapped BTB indexed by PC / 4 and each finds another branch's target there; the loop
+ * branch sits at another index. The words between them never run.
+ */
+KERNEL k_btb_conflict
+	cmp	x0, #0			/* V = 0 */
+	.balign	1024
+1:	.rept	7
+	b.vc	2f
+	.balign	1024
+2:
+	.endr
+	subs	x0, x0, #1
+	b.ne	1b
 	ret
 
 /*

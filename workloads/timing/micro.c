@@ -24,7 +24,7 @@ typedef void kernel_fn(u64 iterations, u64 arg);
 extern kernel_fn k_alu_chain, k_alu_pairs, k_shift_chain, k_shifted_operand_chain, k_mul_chain,
 	k_mac_chain, k_load_chain, k_load_alu_chain, k_load_miss_chain, k_div_chain, k_nop_sled,
 	k_isb_sled, k_branch_taken, k_branch_taken_next, k_branch_not_taken, k_branch_alternating,
-	k_call_return, k_icache_fit, k_icache_thrash;
+	k_call_return, k_dsb_sled, k_btb_conflict, k_icache_fit, k_icache_thrash;
 
 struct sample {
 	u64 cycles, instructions;
@@ -117,6 +117,7 @@ int main(void)
 	measure("div_q64", k_div_chain, ~0ul);
 	measure("nop_sled", k_nop_sled, 0);
 	measure("isb_sled", k_isb_sled, 0);
+	measure("dsb_sled", k_dsb_sled, 0);
 	measure("branch_taken", k_branch_taken, 0);
 	measure("branch_taken_next", k_branch_taken_next, 0);
 	measure("branch_not_taken", k_branch_not_taken, 0);
@@ -125,6 +126,7 @@ int main(void)
 	k_branch_alternating(SHORT, 0);
 	measure("branch_alternating", k_branch_alternating, 1);
 	measure("call_return", k_call_return, 0);
+	measure("btb_conflict", k_btb_conflict, 0);
 	measure_runs("icache_fit", k_icache_fit, 0, BIG_SHORT, BIG_LONG);
 	measure_runs("icache_thrash", k_icache_thrash, 0, BIG_SHORT, BIG_LONG);
 	printf("done\n");
