@@ -1,6 +1,7 @@
 // The machine in-process: guest code assembled with LLVM MC, loaded into RAM, run, and its
 // architectural state inspected.
 #include "sim/machine.h"
+#include "sim/timing/profile.h"
 #include "tests/support/assembler.h"
 
 #include <gtest/gtest.h>
@@ -13,12 +14,7 @@ using test::assemble;
 constexpr u64 kCode = kRamBase + 0x1000;
 constexpr u64 kVectors = kRamBase + 0x10000;
 
-TimingProfile functionalTiming() {
-    TimingProfile p;
-    p.name = "functional";
-    p.mode = TimingMode::Functional;
-    return p;
-}
+TimingProfile functionalTiming() { return loadProfile("functional"); }
 
 TimingProfile coherentTiming() {
     TimingProfile p = functionalTiming();
@@ -337,7 +333,7 @@ TEST(Machine, InstructionBudgetStopsARunawayGuest) {
 TEST(DecodeCache, InvalidateDropsOnlyTheRange) {
     isa::DecodeCache cache(8);
     for (u64 pc = 0x1000; pc < 0x1000 + 64 * 4; pc += 4)
-        cache.slot(pc) = {pc, nullptr, 0};
+        cache.slot(pc) = {.tag = pc, .fn = nullptr, .pa = pc, .insn = 0, .timing = {}};
     cache.invalidate(0x1010, 8);
     EXPECT_EQ(cache.slot(0x100c).tag, 0x100cu);
     EXPECT_EQ(cache.slot(0x1010).tag, isa::DecodeCache::kInvalid);

@@ -164,8 +164,7 @@ const char* kIrqVectors = R"(
 // These tests count one cycle per instruction: functional timing unless a test says otherwise.
 MachineConfig functionalConfig() {
     MachineConfig c;
-    c.timing.name = "functional";
-    c.timing.mode = TimingMode::Functional;
+    c.timing = loadProfile("functional");
     return c;
 }
 

@@ -13,9 +13,7 @@
 namespace cmodx::sim {
 namespace {
 
-using testing::kCmodxBinary;
 using testing::runCmodx;
-using testing::runHasOption;
 using testing::workloadImage;
 
 const std::string kSingleHeader = "stale code, one core: the loop runs mov w2, #1 (prints 1) "
@@ -35,10 +33,7 @@ class StaleCodeProfile : public ::testing::TestWithParam<std::string> {
 protected:
     std::vector<std::string> runArgs(const std::string& image, unsigned cores) {
         std::vector<std::string> args = {"run", "--cores", std::to_string(cores)};
-        if (runHasOption("--profile"))
-            args.insert(args.end(), {"--profile", GetParam()});
-        else if (GetParam() != "a53")
-            throw std::runtime_error(kCmodxBinary + " has no --profile option");
+        args.insert(args.end(), {"--profile", GetParam()});
         args.push_back(workloadImage(image));
         return args;
     }
@@ -57,8 +52,6 @@ TEST_P(StaleCodeProfile, OneCoreRunsTheOldWordUntilTheMaintenance) {
 }
 
 TEST(StaleCode, OneCoreWithCoherentFetchRunsTheNewWordAtOnce) {
-    if (!runHasOption("--set"))
-        GTEST_SKIP() << kCmodxBinary << " has no --set option yet (branch wip-profile)";
     const ProcessResult r =
         runCmodx({"run", "--set", "coherent_fetch=true", workloadImage("stale_code_single")});
     EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;
@@ -100,8 +93,6 @@ TEST_P(StaleCodeProfile, SpinningCoreRunsTheOldWordUntilItsIsb) {
 }
 
 TEST(StaleCode, SpinningCoreWithCoherentFetchRunsTheNewWordAtOnce) {
-    if (!runHasOption("--set"))
-        GTEST_SKIP() << kCmodxBinary << " has no --set option yet (branch wip-profile)";
     const ProcessResult r = runCmodx(
         {"run", "--cores", "2", "--set", "coherent_fetch=true", workloadImage("stale_code_smp")});
     EXPECT_EQ(r.exit_code, kExitPoweredOff) << r.err;

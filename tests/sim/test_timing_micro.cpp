@@ -1,8 +1,7 @@
 // The timing model against its own specification: the timing_micro image (workloads/timing/)
 // times small kernels with the PMU, and each kernel's cycles per iteration must EQUAL what the
 // timing parameters predict. The predictions are derived below, kernel by kernel, from the
-// parameter values (read from `cmodx profile a53` when the binary has that command, otherwise
-// the a53 defaults of sim/timing/profile.h written out here).
+// parameter values of the built-in a53 profile.
 //
 // Every kernel loop is `1: SUBS x0, x0, #1; <body>; B.NE 1b` (see micro.S). The guest prints
 // the difference between a run of 150 and a run of 50 iterations, so only steady-state
@@ -10,6 +9,7 @@
 #include "tests/sim/cmodx_cli.h"
 
 #include "sim/exit_codes.h"
+#include "sim/timing/profile.h"
 
 #include <gtest/gtest.h>
 
@@ -20,10 +20,7 @@
 namespace cmodx::sim {
 namespace {
 
-using testing::kCmodxBinary;
-using testing::readProfile;
 using testing::runCmodx;
-using testing::runHasOption;
 using testing::workloadImage;
 
 using u64 = std::uint64_t;
@@ -39,97 +36,41 @@ struct Params {
     u64 dcache_size, dcache_ways, dcache_line, dcache_miss;
 };
 
-// The a53 defaults (sim/timing/profile.h), for binaries without `cmodx profile`.
-Params defaultA53() {
-    Params p{};
-    p.width = 2;                                                      // issue.width
-    p.alu_units = 2;                                                  // issue.alu_units
-    p.mac_units = 1;                                                  // issue.mac_units
-    p.ls_units = 1;                                                   // issue.ls_units
-    p.branch_units = 1;                                               // issue.branch_units
-    p.lat_alu = 3;                                                    // latency.alu
-    p.lat_shift = 2;                                                  // latency.shift
-    p.lat_mul = 4;                                                    // latency.mul
-    p.lat_load = 4;                                                   // latency.load
-    p.div_base = 4;                                                   // latency.div_base
-    p.div_bits_per_cycle = 4;                                         // latency.div_bits_per_cycle
-    p.adv_alu = 2;                                                    // advance.alu
-    p.adv_shifted = 1;                                                // advance.shifted
-    p.adv_mul = 1;                                                    // advance.mul
-    p.adv_accumulate = 2;                                             // advance.accumulate
-    p.adv_div = 1;                                                    // advance.div
-    p.mispredict = 9;                                                 // branch.mispredict_penalty
-    p.btb_miss = 2;                                                   // branch.btb_miss_penalty
-    p.taken = 0;                                                      // branch.taken_penalty
-    p.isb = 8;                                                        // serialise.isb
-    p.icache_size = 32 * 1024, p.icache_ways = 2, p.icache_line = 64; // icache.*
-    p.icache_miss = 13;                                               // icache.miss_penalty
-    p.dcache_size = 32 * 1024, p.dcache_ways = 4, p.dcache_line = 64; // dcache.*
-    p.dcache_miss = 13;                                               // dcache.miss_penalty
-    return p;
-}
-
-// Sizes are given in bytes or with a KiB/MiB suffix.
-u64 parseNumber(const std::string& key, const std::string& text) {
-    std::size_t used = 0;
-    u64 v = std::stoull(text, &used, 0);
-    std::string unit = text.substr(used);
-    unit.erase(0, unit.find_first_not_of(" \t"));
-    if (unit == "KiB" || unit == "K" || unit == "k")
-        v *= 1024;
-    else if (unit == "MiB" || unit == "M")
-        v *= 1024 * 1024;
-    else if (!unit.empty())
-        throw std::runtime_error(key + ": cannot read '" + text + "'");
-    return v;
-}
-
-// The a53 profile as the binary reports it, or the defaults above with a note why.
+// The built-in a53 profile, the one `cmodx run --profile a53` uses (profiles/a53.toml).
 const Params& a53() {
     static const Params params = [] {
-        const auto values = readProfile("a53");
-        if (!values) {
-            std::cerr << "note: " << kCmodxBinary
-                      << " has no `profile` command; using the a53 defaults of profile.h\n";
-            return defaultA53();
-        }
-        const auto get = [&](const std::string& key) -> u64 {
-            const auto it = values->find(key);
-            if (it == values->end())
-                throw std::runtime_error("`cmodx profile a53` does not list " + key);
-            return parseNumber(key, it->second);
-        };
+        const TimingProfile t = loadProfile("a53");
         Params p{};
-        p.width = get("issue.width");
-        p.alu_units = get("issue.alu_units");
-        p.mac_units = get("issue.mac_units");
-        p.ls_units = get("issue.ls_units");
-        p.branch_units = get("issue.branch_units");
-        p.lat_alu = get("latency.alu");
-        p.lat_shift = get("latency.shift");
-        p.lat_mul = get("latency.mul");
-        p.lat_load = get("latency.load");
-        p.div_base = get("latency.div_base");
-        p.div_bits_per_cycle = get("latency.div_bits_per_cycle");
-        p.adv_alu = get("advance.alu");
-        p.adv_shifted = get("advance.shifted");
-        p.adv_mul = get("advance.mul");
-        p.adv_accumulate = get("advance.accumulate");
-        p.adv_div = get("advance.div");
-        p.mispredict = get("branch.mispredict_penalty");
-        p.btb_miss = get("branch.btb_miss_penalty");
-        p.taken = get("branch.taken_penalty");
-        p.btb_entries = get("branch.btb_entries");
-        p.isb = get("serialise.isb");
-        p.barrier = get("serialise.barrier");
-        p.icache_size = get("icache.size");
-        p.icache_ways = get("icache.ways");
-        p.icache_line = get("icache.line");
-        p.icache_miss = get("icache.miss_penalty");
-        p.dcache_size = get("dcache.size");
-        p.dcache_ways = get("dcache.ways");
-        p.dcache_line = get("dcache.line");
-        p.dcache_miss = get("dcache.miss_penalty");
+        p.width = t.issue.width;
+        p.alu_units = t.issue.alu_units;
+        p.mac_units = t.issue.mac_units;
+        p.ls_units = t.issue.ls_units;
+        p.branch_units = t.issue.branch_units;
+        p.lat_alu = t.latency.alu;
+        p.lat_shift = t.latency.shift;
+        p.lat_mul = t.latency.mul;
+        p.lat_load = t.latency.load;
+        p.div_base = t.latency.div_base;
+        p.div_bits_per_cycle = t.latency.div_bits_per_cycle;
+        p.adv_alu = t.advance.alu;
+        p.adv_shifted = t.advance.shifted;
+        p.adv_mul = t.advance.mul;
+        p.adv_accumulate = t.advance.accumulate;
+        p.adv_div = t.advance.div;
+        p.mispredict = t.branch.mispredict_penalty;
+        p.btb_miss = t.branch.btb_miss_penalty;
+        p.taken = t.branch.taken_penalty;
+        p.btb_entries = t.branch.btb_entries;
+        p.isb = t.serialise.isb;
+        p.barrier = t.serialise.barrier;
+        p.icache_size = t.icache.size;
+        p.icache_ways = t.icache.ways;
+        p.icache_line = t.icache.line;
+        p.icache_miss = t.icache.miss_penalty;
+        p.dcache_size = t.dcache.size;
+        p.dcache_ways = t.dcache.ways;
+        p.dcache_line = t.dcache.line;
+        p.dcache_miss = t.dcache.miss_penalty;
         return p;
     }();
     return params;
@@ -337,15 +278,12 @@ struct MicroRun {
     std::map<std::string, Measured> kernels;
 };
 
-// Runs timing_micro once per profile ("" = the binary's default) and parses its lines.
+// Runs timing_micro once per profile and parses its lines.
 const MicroRun& runMicro(const std::string& profile) {
     static std::map<std::string, MicroRun> runs;
     if (auto it = runs.find(profile); it != runs.end()) return it->second;
     MicroRun& run = runs[profile];
-    std::vector<std::string> args = {"run"};
-    if (!profile.empty()) args.insert(args.end(), {"--profile", profile});
-    args.push_back(workloadImage("timing_micro"));
-    const ProcessResult r = runCmodx(args);
+    const ProcessResult r = runCmodx({"run", "--profile", profile, workloadImage("timing_micro")});
     if (r.exit_code != kExitPoweredOff || r.out.find("\ndone\n") == std::string::npos) {
         run.error = "cmodx exited " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out +
                     "\nstderr:\n" + r.err;
@@ -358,9 +296,6 @@ const MicroRun& runMicro(const std::string& profile) {
     return run;
 }
 
-// `--profile` is on its way (branch wip-profile): until the binary has it, the default
-// profile is a53 and the other profiles cannot be chosen.
-std::string a53Profile() { return runHasOption("--profile") ? "a53" : ""; }
 
 class TimingMicro : public ::testing::TestWithParam<Kernel> {
 protected:
@@ -380,7 +315,7 @@ void PrintTo(const Kernel& k, std::ostream* os) { *os << k.name; }
 
 TEST_P(TimingMicro, A53CyclesEqualThePrediction) {
     const Kernel& k = GetParam();
-    const Measured& m = measured(a53Profile());
+    const Measured& m = measured("a53");
     ASSERT_EQ(m.iterations % 2, 0u);
     // The kernel ran the instructions it was written with (the PMU's instruction count).
     EXPECT_EQ(m.instructions, k.instructions(m.iterations));
@@ -393,8 +328,6 @@ TEST_P(TimingMicro, A53CyclesEqualThePrediction) {
 
 // The ideal profile: exactly one cycle per instruction, whatever the kernel.
 TEST_P(TimingMicro, IdealIsOneCyclePerInstruction) {
-    if (!runHasOption("--profile"))
-        GTEST_SKIP() << kCmodxBinary << " has no --profile option yet (branch wip-profile)";
     const Kernel& k = GetParam();
     const Measured& m = measured("ideal");
     EXPECT_EQ(m.instructions, k.instructions(m.iterations));
