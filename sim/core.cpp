@@ -622,7 +622,7 @@ void Core::save(StateWriter& w) const {
     for (const u64 v :
          {s.elr_el1, s.spsr_el1, s.esr_el1, s.far_el1, s.vbar_el1, s.sctlr_el1, s.tpidr_el0,
           s.tpidr_el1, s.tpidrro_el0, s.cpacr_el1, s.tcr_el1, s.ttbr0_el1, s.ttbr1_el1, s.mair_el1,
-          s.amair_el1, s.contextidr_el1, s.mdscr_el1, s.mpidr_el1})
+          s.amair_el1, s.contextidr_el1, s.mdscr_el1, s.mpidr_el1, s.par_el1})
         w.put(v);
     w.put(s.exclusive_valid);
     w.put(s.exclusive_addr);
@@ -680,7 +680,7 @@ void Core::load(StateReader& r) {
     for (u64* v :
          {&s.elr_el1, &s.spsr_el1, &s.esr_el1, &s.far_el1, &s.vbar_el1, &s.sctlr_el1, &s.tpidr_el0,
           &s.tpidr_el1, &s.tpidrro_el0, &s.cpacr_el1, &s.tcr_el1, &s.ttbr0_el1, &s.ttbr1_el1,
-          &s.mair_el1, &s.amair_el1, &s.contextidr_el1, &s.mdscr_el1, &s.mpidr_el1})
+          &s.mair_el1, &s.amair_el1, &s.contextidr_el1, &s.mdscr_el1, &s.mpidr_el1, &s.par_el1})
         r.get(*v);
     r.get(s.exclusive_valid);
     r.get(s.exclusive_addr);

@@ -10,7 +10,7 @@ namespace cmodx::sim {
 
 namespace {
 constexpr u64 kNever = ~u64{0};
-constexpr u32 kSnapshotVersion = 2; // 2: the timing profile and model state
+constexpr u32 kSnapshotVersion = 3; // 2: the timing profile and model state; 3: PAR_EL1
 } // namespace
 
 Machine::Machine(const MachineConfig& config, std::function<void(char)> console)

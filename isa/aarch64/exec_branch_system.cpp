@@ -248,7 +248,35 @@ void Executor::SYS(Imm<3> op1, Imm<4> CRn, Imm<4> CRm, Imm<3> op2, Reg Rt) {
         default: break;
         }
     }
+    // Address translation (AT, op1 = 0, CRn = 7, CRm = 8) at EL1. op2: 0 S1E1R, 1 S1E1W,
+    // 2 S1E0R, 3 S1E0W. (S1E1RP/S1E1WP, CRm = 9, need FEAT_PAN2; the S12E*, S1E2* and S1E3*
+    // forms have op1 = 4 or 6 and need EL2 or EL3: all UNDEFINED here.)
+    if (op1.value == 0 && CRn.value == 7 && CRm.value == 8 && op2.value < 4) {
+        if (el0) undefined();
+        addressTranslate(addr, op2.bit(0) ? AccessType::Write : AccessType::Read,
+                         op2.bit(1) ? 0 : 1);
+        return;
+    }
     undefined();
+}
+
+// The translation is walked afresh from the tables (any TLB entry may have been evicted, so this
+// is one of the permitted outcomes) and nothing is cached: the software TLB only ever holds
+// translations that real accesses completed. A fault raises no exception: PAR_EL1 reports it.
+// The one exception is a synchronous External abort on the walk, which is taken as a Data Abort
+// (ESR.CM, "a synchronous fault on the execution of an address translation instruction", is 1,
+// and WnR is 1 as for every abort on a cache maintenance or address translation instruction),
+// with FAR = the operand, leaving PAR_EL1 as it was. QEMU 7.2 does exactly this (ESR 0x96000156
+// for a level 2 walk abort at EL1).
+void Executor::addressTranslate(u64 va, AccessType type, unsigned perm_el) {
+    const Translation t = translate(translationRegs(), ram, va, type, perm_el);
+    if (!t.ok && isWalkExternalAbort(t.fault)) {
+        GuestException ex = abortFor(t, va, AccessType::Write, s.el);
+        constexpr u32 kIssCm = 1u << 8;
+        ex.iss |= kIssCm;
+        throw ex;
+    }
+    s.par_el1 = parFor(t);
 }
 
 void Executor::SYSL(Imm<3>, Imm<4>, Imm<4>, Imm<3>, Reg) { undefined(); }
@@ -269,6 +297,7 @@ bool executorOwns(u32 key) {
     case sysreg::SPSR_EL1:
     case sysreg::ESR_EL1:
     case sysreg::FAR_EL1:
+    case sysreg::PAR_EL1:
     case sysreg::VBAR_EL1:
     case sysreg::SCTLR_EL1:
     case sysreg::CPACR_EL1:
@@ -349,6 +378,7 @@ void Executor::MRS(Imm<15> field, Reg Rt) {
     case sysreg::SPSR_EL1: v = s.spsr_el1; break;
     case sysreg::ESR_EL1: v = s.esr_el1; break;
     case sysreg::FAR_EL1: v = s.far_el1; break;
+    case sysreg::PAR_EL1: v = s.par_el1; break;
     case sysreg::VBAR_EL1: v = s.vbar_el1; break;
     case sysreg::SCTLR_EL1: v = s.sctlr_el1; break;
     case sysreg::CPACR_EL1: v = s.cpacr_el1; break;
@@ -403,6 +433,7 @@ void Executor::MSR_reg(Imm<15> field, Reg Rt) {
     case sysreg::SPSR_EL1: s.spsr_el1 = v; return;
     case sysreg::ESR_EL1: s.esr_el1 = v; return;
     case sysreg::FAR_EL1: s.far_el1 = v; return;
+    case sysreg::PAR_EL1: s.par_el1 = v; return; // every bit kept, as in QEMU
     case sysreg::VBAR_EL1: s.vbar_el1 = v & ~u64{0x7ff}; return;
     case sysreg::CPACR_EL1: s.cpacr_el1 = v; return;
     case sysreg::AMAIR_EL1: s.amair_el1 = v; return;

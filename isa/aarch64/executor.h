@@ -239,6 +239,9 @@ public:
     // Drops every cached translation of this PE: the TLB, and through the platform the decoded
     // instructions (their cache is keyed by virtual address).
     void flushTranslations();
+    // AT S1E1R/W, S1E0R/W: translates `va` for a data access of `type` with the permissions of
+    // EL `perm_el` and reports the result in PAR_EL1 (see parFor).
+    void addressTranslate(u64 va, AccessType type, unsigned perm_el);
 
     // The base register of a load or store: X[n], or SP checked for 16-byte alignment when
     // SCTLR_EL1.SA (at EL1) or SA0 (at EL0) asks for it (the Arm ARM's CheckSPAlignment).

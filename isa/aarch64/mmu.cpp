@@ -252,6 +252,7 @@ Translation walk(const TranslationRegs& regs, const RamWindow& ram, u64 va, unsi
     t.perms = permissions(ap, xn, pxn, bit(regs.sctlr, kSctlrWxn));
 
     t.global = bit(desc, 11) == 0; // nG
+    t.shareability = static_cast<u8>(bits(desc, 9, 8));
     t.asid = currentAsid(regs);
 
     // AttrIndx [4:2] picks one of the eight MAIR_EL1 attribute bytes. An upper nibble of 0 is
@@ -299,6 +300,26 @@ GuestException abortFor(const Translation& t, u64 va, AccessType type, unsigned 
     ex.far_valid = true;
     ex.far = va;
     return ex;
+}
+
+bool isWalkExternalAbort(FaultStatus status) {
+    const auto code = static_cast<u8>(status);
+    return code >= static_cast<u8>(FaultStatus::SyncExternalOnWalkL0) &&
+           code <= static_cast<u8>(FaultStatus::SyncExternalOnWalkL3);
+}
+
+u64 parFor(const Translation& t) {
+    constexpr u64 kRes1 = u64{1} << 11;
+    if (!t.ok) return kRes1 | u64{static_cast<u8>(t.fault)} << 1 | 1; // FST, F
+    // PAREncodeShareability(): Device memory and Normal memory that is Non-cacheable both
+    // inside and outside are always Outer Shareable, whatever the descriptor says. (QEMU 7.2
+    // reports the descriptor's SH here, and 0b00 with the MMU off; later QEMUs report 0b10.)
+    constexpr u8 kNormalNonCacheable = 0x44;
+    const bool outer =
+        t.type == MemType::Device || t.mair_attr == kNormalNonCacheable || t.shareability == 0b01;
+    const u64 sh = outer ? 0b10 : t.shareability;
+    constexpr u64 kNs = u64{1} << 9;
+    return u64{t.mair_attr} << 56 | (bits(t.pa, 47, 12) << 12) | kRes1 | kNs | sh << 7;
 }
 
 } // namespace cmodx::isa

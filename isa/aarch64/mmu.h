@@ -51,13 +51,14 @@ struct Translation {
     // Permission fault (the walk succeeded; only the access was denied).
     u64 pa = 0;
     MemType type = MemType::Normal;
-    u8 mair_attr = 0;      // the MAIR byte selected by AttrIndx (0 with the MMU off)
-    u8 perms = 0;          // Perm bits
-    bool global = true;    // nG == 0
-    u16 asid = 0;          // from the TTBR that TCR_EL1.A1 selects; 8 bits unless TCR_EL1.AS
-    unsigned level = 0;    // level of the final descriptor, or of the fault
-    u64 block_size = 4096; // size of the region the final descriptor maps (4 KiB, 2 MiB, 1 GiB)
-    FaultStatus fault{};   // when !ok
+    u8 mair_attr = 0;       // the MAIR byte selected by AttrIndx (0 with the MMU off)
+    u8 shareability = 0b10; // the descriptor's SH[1:0] (0b10, Outer Shareable, with the MMU off)
+    u8 perms = 0;           // Perm bits
+    bool global = true;     // nG == 0
+    u16 asid = 0;           // from the TTBR that TCR_EL1.A1 selects; 8 bits unless TCR_EL1.AS
+    unsigned level = 0;     // level of the final descriptor, or of the fault
+    u64 block_size = 4096;  // size of the region the final descriptor maps (4 KiB, 2 MiB, 1 GiB)
+    FaultStatus fault{};    // when !ok
 };
 
 // Translate `va` for an access of `type` at exception level `el` (0 or 1), including the
@@ -73,5 +74,21 @@ Translation translate(const TranslationRegs& regs, const RamWindow& ram, u64 va,
 // For the core: the Instruction or Data Abort, taken to EL1, that reports a failed translation
 // (full ESR_EL1 syndrome, FAR_EL1 = va).
 GuestException abortFor(const Translation& t, u64 va, AccessType type, unsigned el);
+
+// Whether a failed translation ended in a synchronous External abort on the walk (a descriptor
+// outside RAM). An address translation instruction does not report that in PAR_EL1: it takes a
+// Data Abort instead (Executor::addressTranslate).
+bool isWalkExternalAbort(FaultStatus status);
+
+// The value of PAR_EL1 (64-bit format) with which an address translation instruction (AT S1E1R,
+// S1E1W, S1E0R, S1E0W) reports `t`:
+// - success, F [0] = 0: ATTR [63:56] = the MAIR attribute byte (0x00, Device-nGnRnE, with the MMU
+//   off), PA [47:12], bit 11 RES1, NS [9] = 1 (UNKNOWN for a Non-secure translation regime;
+//   QEMU reports 1), SH [8:7]: 0b10 for Device and for Inner and Outer Non-cacheable Normal
+//   memory, as the Arm ARM requires, else the descriptor's SH (the reserved 0b01, CONSTRAINED
+//   UNPREDICTABLE, is taken as 0b10, Outer Shareable).
+// - a fault, F [0] = 1: FST [6:1] = the fault status code (with the level), bit 11 RES1, S [9]
+//   and PTW [8] 0 (there is no stage 2); every other bit 0.
+u64 parFor(const Translation& t);
 
 } // namespace cmodx::isa

@@ -58,6 +58,9 @@ struct CpuState {
     u64 contextidr_el1 = 0;
     u64 mdscr_el1 = 0;
     u64 mpidr_el1 = 0x80000000; // bit 31 RES1; Aff0 = core number, set by the machine
+    // PAR_EL1: the result of the last AT instruction, or whatever software wrote (all 64 bits
+    // are kept, as QEMU keeps them). Architecturally UNKNOWN out of reset; 0 here, as in QEMU.
+    u64 par_el1 = 0;
 
     // Local exclusive monitor: set by load-exclusive, checked and cleared by store-exclusive.
     bool exclusive_valid = false;

@@ -40,6 +40,7 @@ inline constexpr u32 SPSel = key(3, 0, 4, 2, 0);
 inline constexpr u32 CurrentEL = key(3, 0, 4, 2, 2);
 inline constexpr u32 ESR_EL1 = key(3, 0, 5, 2, 0);
 inline constexpr u32 FAR_EL1 = key(3, 0, 6, 0, 0);
+inline constexpr u32 PAR_EL1 = key(3, 0, 7, 4, 0);
 inline constexpr u32 VBAR_EL1 = key(3, 0, 12, 0, 0);
 inline constexpr u32 TPIDR_EL1 = key(3, 0, 13, 0, 4);
 inline constexpr u32 CTR_EL0 = key(3, 3, 0, 0, 1);

@@ -698,6 +698,74 @@ TEST_F(Mmu, AbortSyndromes) {
     EXPECT_EQ(ex.far, u64{1} << 45);
 }
 
+// --- PAR_EL1, as address translation instructions report a translation ---
+
+TEST_F(Mmu, TranslationKeepsTheDescriptorShareability) {
+    for (unsigned sh : {0u, 1u, 2u, 3u}) {
+        const u64 va = 0x1000 * (sh + 1);
+        low.page(va, va, kAf | u64{sh} << 8);
+        EXPECT_EQ(tr(va).shareability, sh);
+    }
+    low.block(0x4000'0000, 0x4000'0000, 1, kAf | u64{0b11} << 8);
+    EXPECT_EQ(tr(0x4000'1000).shareability, 0b11);
+    // With the MMU off everything is Outer Shareable.
+    regs.sctlr = kSctlrReset;
+    EXPECT_EQ(tr(0x1000).shareability, 0b10);
+    EXPECT_EQ(tr(0x1000, AccessType::Fetch).shareability, 0b10);
+}
+
+TEST_F(Mmu, ParReportsAttributesAndTheOutputAddressOfASuccess) {
+    constexpr u64 kRes1Ns = 0xa00; // bit 11 RES1, NS (bit 9) = 1
+    const auto sh = [](unsigned v) { return u64{v} << 8; };
+    // Normal Write-Back memory keeps the descriptor's SH (shifted to PAR_EL1.SH, bits 8:7).
+    low.page(0x1000, 0xab'cdef'0000, kAf | sh(0b11) | attrIndx(0));
+    low.page(0x2000, 0x2000, kAf | sh(0b00) | attrIndx(0));
+    low.page(0x3000, 0x3000, kAf | sh(0b10) | attrIndx(0));
+    EXPECT_EQ(parFor(tr(0x1abc)), 0xff00'00ab'cdef'0000 | kRes1Ns | 0b11 << 7);
+    EXPECT_EQ(parFor(tr(0x2000)), 0xff00'0000'0000'2000 | kRes1Ns | 0b00 << 7);
+    EXPECT_EQ(parFor(tr(0x3000)), 0xff00'0000'0000'3000 | kRes1Ns | 0b10 << 7);
+    // Device memory and Normal Inner and Outer Non-cacheable memory are Outer Shareable
+    // whatever the descriptor says; so is the reserved SH = 0b01.
+    low.page(0x4000, 0x4000, kAf | sh(0b11) | attrIndx(1)); // Device-nGnRnE
+    low.page(0x5000, 0x5000, kAf | sh(0b00) | attrIndx(3)); // Device-nGnRE
+    low.page(0x6000, 0x6000, kAf | sh(0b00) | attrIndx(2)); // Normal Non-cacheable
+    low.page(0x7000, 0x7000, kAf | sh(0b01) | attrIndx(0)); // reserved SH
+    EXPECT_EQ(parFor(tr(0x4000)), 0x0000'0000'0000'4000 | kRes1Ns | 0b10 << 7);
+    EXPECT_EQ(parFor(tr(0x5000)), 0x0400'0000'0000'5000 | kRes1Ns | 0b10 << 7);
+    EXPECT_EQ(parFor(tr(0x6000)), 0x4400'0000'0000'6000 | kRes1Ns | 0b10 << 7);
+    EXPECT_EQ(parFor(tr(0x7000)), 0xff00'0000'0000'7000 | kRes1Ns | 0b10 << 7);
+    // A 2 MiB block: PA[47:12] of the byte translated.
+    low.block(0x4000'0000, 0x80'0000'0000 - k2M, 2, kAf | sh(0b11));
+    EXPECT_EQ(parFor(tr(0x4012'3456)), 0xff00'007f'fff2'3000 | kRes1Ns | 0b11 << 7);
+    // MMU off: flat, Device-nGnRnE (ATTR 0x00), Outer Shareable.
+    regs.sctlr = kSctlrReset;
+    EXPECT_EQ(parFor(tr(0xff'ffff'f123, AccessType::Write, 0)), 0xff'ffff'fb00u);
+}
+
+TEST_F(Mmu, ParReportsTheFaultStatusOfAFailure) {
+    // F = 1, FST = the fault status code, bit 11 RES1; nothing else, even for a Permission fault
+    // whose Translation still holds the output address.
+    low.page(0x1000, 0x1000, kAf | ap(0b10));
+    low.page(0x2000, 0x2000, 0);
+    const Translation perm = tr(0x1000, AccessType::Write);
+    ASSERT_FALSE(perm.ok);
+    EXPECT_EQ(parFor(perm), 0x81fu);
+    EXPECT_EQ(parFor(tr(0x1000, AccessType::Read, 0)), 0x81fu);
+    EXPECT_EQ(parFor(tr(0x2000)), 0x817u);                // Access flag, level 3
+    EXPECT_EQ(parFor(tr(0x3000)), 0x80fu);                // Translation, level 3
+    EXPECT_EQ(parFor(tr(0x20'0000)), 0x80du);             // Translation, level 2
+    EXPECT_EQ(parFor(tr(0x0001'0000'0000'0000)), 0x809u); // Translation, level 0
+    regs.sctlr = kSctlrReset;
+    EXPECT_EQ(parFor(tr(u64{1} << 40)), 0x801u); // Address size, level 0
+}
+
+TEST(MmuFaults, OnlyTheWalkExternalAbortsAreNotReportedInPar) {
+    for (unsigned code = 0; code < 64; ++code) {
+        const auto f = static_cast<FaultStatus>(code);
+        EXPECT_EQ(isWalkExternalAbort(f), code >= 0x14 && code <= 0x17) << code;
+    }
+}
+
 // --- Randomized: identity maps ---
 
 // Random identity maps (va == pa) mixing 1 GiB blocks, 2 MiB blocks and 4 KiB pages in 16 random

@@ -4,6 +4,7 @@
 #include "isa/aarch64/decode_cache.h"
 #include "isa/aarch64/decoder.h"
 #include "isa/aarch64/executor.h"
+#include "isa/aarch64/timing_class.h"
 #include "tests/support/assembler.h"
 
 #include <gtest/gtest.h>
@@ -2011,6 +2012,275 @@ TEST(Semantics, WaitAndEventHintsReachThePlatform) {
     EXPECT_EQ(m.platform.wfe, 1u);
     EXPECT_EQ(m.platform.sev, 1u);
     EXPECT_EQ(m.s.pc, kCode + 16);
+}
+
+// =================================================================================================
+// Address translation instructions (AT) and PAR_EL1
+// =================================================================================================
+//
+// The tables below are those of a small guest that ran on QEMU 7.2.22 (qemu-system-aarch64 -M
+// virt,gic-version=3 -cpu cortex-a53, entered at EL1), doing `at <op>, x0; isb; mrs x1, par_el1`
+// for each case; the PAR_EL1 values it printed are quoted next to the checks. cmodx matches them
+// bit for bit except SH [8:7] of Device and Inner/Outer Non-cacheable memory, where QEMU 7.2
+// reports the descriptor's SH (and 0b00 with the MMU off) and cmodx reports 0b10, Outer
+// Shareable, as the Arm ARM's PAR_EL1.SH description requires (later QEMUs do the same).
+
+namespace at {
+
+constexpr u64 kL0 = kRamBase + 0x4000; // four 4 KiB tables, between the code and kData
+constexpr u64 kL1 = kRamBase + 0x5000;
+constexpr u64 kL2 = kRamBase + 0x6000;
+constexpr u64 kL3 = kRamBase + 0x7000;
+
+constexpr u64 kAf = u64{1} << 10;
+constexpr u64 sh(unsigned v) { return u64{v} << 8; }
+constexpr u64 ap(unsigned v) { return u64{v} << 6; }
+constexpr u64 attrIndx(unsigned i) { return u64{i} << 2; }
+constexpr u64 kTable = 0b11, kBlock = 0b01, kPage = 0b11;
+
+// MAIR_EL1: attr0 Normal Write-Back (0xff), attr1 Device-nGnRnE (0x00), attr2 Normal
+// Non-cacheable (0x44), attr3 Device-nGnRE (0x04), attr4 Normal Write-Through (0xbb).
+constexpr u64 kMair = 0xbb'04'44'00'ff;
+// TCR_EL1: 48-bit VAs (T0SZ = T1SZ = 16), 4 KiB granules, IPS = 40 bits, EPD1 (no TTBR1 walks).
+constexpr u64 kTcr = 16 | u64{16} << 16 | u64{0b10} << 30 | u64{0b010} << 32 | u64{1} << 23;
+
+// The level 3 table maps the 4 KiB pages at kPages + n * 4 KiB.
+constexpr u64 kPages = 0x1'0000'0000;
+enum PageIndex : u64 {
+    kEl1Rw = 0,       // AP = 0b00: EL1 read/write, no EL0 access; Normal WB, Inner Shareable
+    kEl1Ro = 1,       // AP = 0b10: EL1 read-only; Normal WB, Outer Shareable
+    kUnmapped = 2,    // invalid descriptor
+    kEl0Rw = 3,       // AP = 0b01: read/write at EL0 and EL1; Normal Non-cacheable, SH = 0b00
+    kEl0RoDevice = 4, // AP = 0b11: read-only at EL0 and EL1; Device-nGnRnE, SH = 0b11
+    kNoAf = 5,        // Access flag clear
+};
+constexpr u64 page(PageIndex i) { return kPages + i * 0x1000; }
+// VA 0x1'0020'0000 is a 2 MiB block; VA 0x4000'0000 is the RAM's 1 GiB block (EL1 read/write);
+// VA 0x2'0000'0000 has an invalid level 1 descriptor; the level 1 descriptor of
+// VA 0x3'0000'0000 points at a level 2 table where there is no memory.
+constexpr u64 kBlock2M = kPages + 0x20'0000;
+constexpr u64 kInvalidL1 = 0x2'0000'0000;
+constexpr u64 kTableOutsideRam = 0x3'0000'0000;
+
+void mmuOn(Machine& m) {
+    m.write64(kL0, kL1 | kTable);
+    m.write64(kL1 + 8 * 1, 0x4000'0000 | kAf | sh(3) | attrIndx(0) | kBlock);
+    m.write64(kL1 + 8 * 4, kL2 | kTable);
+    m.write64(kL1 + 8 * 12, 0x10'0000'0000 | kTable);
+    m.write64(kL2, kL3 | kTable);
+    m.write64(kL2 + 8, 0x4020'0000 | kAf | sh(3) | attrIndx(0) | kBlock);
+    m.write64(kL3 + 8 * kEl1Rw, 0x4012'3000 | kAf | sh(3) | ap(0) | attrIndx(0) | kPage);
+    m.write64(kL3 + 8 * kEl1Ro, 0x4012'4000 | kAf | sh(2) | ap(2) | attrIndx(0) | kPage);
+    m.write64(kL3 + 8 * kEl0Rw, 0x4012'6000 | kAf | sh(0) | ap(1) | attrIndx(2) | kPage);
+    m.write64(kL3 + 8 * kEl0RoDevice, 0x4012'7000 | kAf | sh(3) | ap(3) | attrIndx(1) | kPage);
+    m.write64(kL3 + 8 * kNoAf, 0x4012'8000 | sh(3) | ap(0) | attrIndx(0) | kPage);
+    m.s.mair_el1 = kMair;
+    m.s.tcr_el1 = kTcr;
+    m.s.ttbr0_el1 = kL0;
+    m.s.sctlr_el1 |= 1; // M
+}
+
+void enterEl0(Machine& m) { m.s.selectStackPointer(0, false); }
+
+// PAR_EL1 after `at <op>, x0` with x0 = va, read back with MRS as the guest kernel does.
+u64 par(const std::string& op, u64 va, bool mmu = true) {
+    const auto m = run("at " + op + ", x0\nisb\nmrs x1, par_el1\n", [&](Machine& m) {
+        if (mmu) mmuOn(m);
+        m.s.x[0] = va;
+        m.s.x[1] = kJunk;
+        m.s.par_el1 = kJunk;
+    });
+    EXPECT_EQ(m->s.x[1], m->s.par_el1);
+    return m->s.x[1];
+}
+
+constexpr u64 kFaultRes1 = 0x800; // PAR_EL1 bit 11 is RES1 in both formats
+constexpr u64 fault(FaultStatus fst) { return kFaultRes1 | u64{static_cast<u8>(fst)} << 1 | 1; }
+
+} // namespace at
+
+TEST(Semantics, ParEl1ResetsToZeroAndKeepsEveryBitWritten) {
+    // QEMU 7.2: 0, then 0xffffffffffffffff and 0x123456789abcdef0 read back as written.
+    const auto m = run(R"(
+        mrs x0, par_el1
+        msr par_el1, x1
+        mrs x2, par_el1
+        msr par_el1, x3
+        mrs x4, par_el1
+    )",
+                       [](Machine& m) {
+                           m.s.x[0] = kJunk;
+                           m.s.x[1] = ~u64{0};
+                           m.s.x[3] = 0x123456789abcdef0;
+                       });
+    EXPECT_EQ(m->s.x[0], 0u);
+    EXPECT_EQ(m->s.x[2], ~u64{0});
+    EXPECT_EQ(m->s.x[4], 0x123456789abcdef0u);
+    EXPECT_EQ(m->s.par_el1, 0x123456789abcdef0u);
+}
+
+TEST(Semantics, AddressTranslationWithTheMmuOffIsFlatDeviceMemory) {
+    // Data accesses with the MMU off are Device-nGnRnE: ATTR 0x00, SH 0b10, NS and bit 11 set.
+    // QEMU 7.2: 0x40123a00 for all four (SH 0b00), 0x9000a00; 0x801 for both faults.
+    for (const char* op : {"s1e1r", "s1e1w", "s1e0r", "s1e0w"}) {
+        SCOPED_TRACE(op);
+        EXPECT_EQ(at::par(op, 0x4012'3456, false), 0x4012'3b00u);
+    }
+    EXPECT_EQ(at::par("s1e0w", 0x0900'0000, false), 0x0900'0b00u);
+    // Beyond the 40-bit physical address space: Address size fault, level 0.
+    EXPECT_EQ(at::par("s1e1r", u64{1} << 40, false), at::fault(FaultStatus::AddressSizeL0));
+    EXPECT_EQ(at::par("s1e1r", 0xffff'0000'0000'1000, false), 0x801u);
+}
+
+TEST(Semantics, AddressTranslationAtEl1ReadAndWrite) {
+    // PA[47:12] only: the page offset of the VA is not reported. QEMU 7.2 gives the same values.
+    EXPECT_EQ(at::par("s1e1r", at::page(at::kEl1Rw) + 0x567), 0xff00'0000'4012'3b80u);
+    EXPECT_EQ(at::par("s1e1w", at::page(at::kEl1Rw) + 0x567), 0xff00'0000'4012'3b80u);
+    EXPECT_EQ(at::par("s1e1r", at::page(at::kEl1Ro)), 0xff00'0000'4012'4b00u);
+    EXPECT_EQ(at::par("s1e1r", at::kBlock2M + 0x3'4567), 0xff00'0000'4023'4b80u);
+    EXPECT_EQ(at::par("s1e1r", 0x4000'1234), 0xff00'0000'4000'1b80u);
+    // The EL0-accessible pages translate for EL1 too (EL1 may write what EL0 may write).
+    // QEMU 7.2: 0x4400000040126a00 (the descriptor's SH, 0b00, for Non-cacheable memory).
+    EXPECT_EQ(at::par("s1e1w", at::page(at::kEl0Rw)), 0x4400'0000'4012'6b00u);
+}
+
+TEST(Semantics, AddressTranslationReportsAPermissionFaultInsteadOfTakingIt) {
+    Machine m;
+    m.load("at s1e1w, x0\nmrs x1, par_el1\n");
+    at::mmuOn(m);
+    m.s.x[0] = at::page(at::kEl1Ro);
+    m.s.esr_el1 = kJunk;
+    m.s.far_el1 = kJunk;
+    m.run();
+    // QEMU 7.2: 0x81f, F = 1 and FST = 0b001111, Permission fault at level 3.
+    EXPECT_EQ(m.s.x[1], 0x81fu);
+    EXPECT_EQ(m.s.x[1], at::fault(FaultStatus::PermissionL3));
+    EXPECT_EQ(m.s.retired, 2u);
+    EXPECT_EQ(m.s.esr_el1, kJunk);
+    EXPECT_EQ(m.s.far_el1, kJunk);
+}
+
+TEST(Semantics, AddressTranslationReportsTranslationAndAccessFlagFaults) {
+    using at::fault;
+    // QEMU 7.2: 0x80f, 0x80f, 0x80b, 0x809, 0x809, 0x817, 0x817.
+    EXPECT_EQ(at::par("s1e1r", at::page(at::kUnmapped)), fault(FaultStatus::TranslationL3));
+    EXPECT_EQ(at::par("s1e0w", at::page(at::kUnmapped)), 0x80fu);
+    EXPECT_EQ(at::par("s1e1r", at::kInvalidL1), fault(FaultStatus::TranslationL1));
+    EXPECT_EQ(at::par("s1e1r", 0xffff'0000'0000'0000), fault(FaultStatus::TranslationL0)); // EPD1
+    EXPECT_EQ(at::par("s1e1r", 0x0001'0000'0000'0000), fault(FaultStatus::TranslationL0));
+    EXPECT_EQ(at::par("s1e1r", at::page(at::kNoAf)), fault(FaultStatus::AccessFlagL3));
+    EXPECT_EQ(at::par("s1e0w", at::page(at::kNoAf)), 0x817u);
+}
+
+TEST(Semantics, AddressTranslationForEl0ChecksEl0Permissions) {
+    using at::fault;
+    // A page EL0 cannot access at all. QEMU 7.2: 0x81f twice.
+    EXPECT_EQ(at::par("s1e0r", at::page(at::kEl1Rw)), fault(FaultStatus::PermissionL3));
+    EXPECT_EQ(at::par("s1e0w", at::page(at::kEl1Rw)), fault(FaultStatus::PermissionL3));
+    // Read-only for EL1 and hence for EL0.
+    EXPECT_EQ(at::par("s1e0r", at::page(at::kEl1Ro)), fault(FaultStatus::PermissionL3));
+    // EL0 read/write, Normal Non-cacheable. QEMU 7.2: 0x4400000040126a00 for both.
+    EXPECT_EQ(at::par("s1e0r", at::page(at::kEl0Rw)), 0x4400'0000'4012'6b00u);
+    EXPECT_EQ(at::par("s1e0w", at::page(at::kEl0Rw)), 0x4400'0000'4012'6b00u);
+    // Read-only at both levels, Device-nGnRnE with SH = 0b11 in the descriptor.
+    // QEMU 7.2: 0x40127b80 (SH as in the descriptor), then 0x81f and 0x81f.
+    EXPECT_EQ(at::par("s1e0r", at::page(at::kEl0RoDevice)), 0x4012'7b00u);
+    EXPECT_EQ(at::par("s1e0w", at::page(at::kEl0RoDevice)), fault(FaultStatus::PermissionL3));
+    EXPECT_EQ(at::par("s1e1w", at::page(at::kEl0RoDevice)), fault(FaultStatus::PermissionL3));
+}
+
+TEST(Semantics, AddressTranslationFillsNoTlbEntryAndSeesTheTablesAsTheyAre) {
+    Machine m;
+    m.load(R"(
+        at s1e1w, x0
+        at s1e1r, x2
+        mrs x3, par_el1
+        str xzr, [x4]
+        at s1e1r, x2
+        mrs x5, par_el1
+    )");
+    at::mmuOn(m);
+    m.s.x[0] = at::page(at::kEl1Ro);
+    m.s.x[2] = at::page(at::kEl1Rw);
+    // The store unmaps the page that x2 translated (no TLB maintenance: AT may see either).
+    m.s.x[4] = at::kL3 + 8 * at::kEl1Rw;
+    m.step();
+    m.step();
+    for (const auto& per_el : m.exec.tlb.sets)
+        for (const auto& per_kind : per_el)
+            for (const auto& e : per_kind)
+                EXPECT_EQ(e.tag, FastTlb::kInvalidTag);
+    m.run();
+    EXPECT_EQ(m.s.x[3], 0xff00'0000'4012'3b80u);
+    EXPECT_EQ(m.s.x[5], at::fault(FaultStatus::TranslationL3)); // walked afresh
+}
+
+TEST(Semantics, AddressTranslationExternalAbortOnTheWalkIsADataAbort) {
+    // QEMU 7.2 takes the abort too: ESR_EL1 0x96000156 (EC 0x25, IL, CM, WnR, DFSC 0x16: level 2),
+    // FAR_EL1 = the VA, and PAR_EL1 keeps its old value.
+    for (const char* op : {"s1e1r", "s1e0w"}) {
+        SCOPED_TRACE(op);
+        Machine m;
+        m.load(std::string("at ") + op + ", x0\n");
+        at::mmuOn(m);
+        m.s.x[0] = at::kTableOutsideRam + 0x1234;
+        m.s.par_el1 = 0x5555;
+        const auto ex = m.runCatching();
+        ASSERT_TRUE(ex.has_value());
+        EXPECT_EQ(ex->esr(), 0x9600'0156u) << describe(*ex);
+        EXPECT_EQ(ex->iss & 0x3f, static_cast<u32>(FaultStatus::SyncExternalOnWalkL2));
+        EXPECT_TRUE(ex->far_valid);
+        EXPECT_EQ(ex->far, at::kTableOutsideRam + 0x1234);
+        EXPECT_EQ(m.s.par_el1, 0x5555u);
+        EXPECT_EQ(m.s.retired, 0u);
+    }
+}
+
+TEST(Semantics, AddressTranslationAndParEl1AreUndefinedAtEl0) {
+    // QEMU 7.2: `at s1e1r` at EL0 takes an exception with ESR_EL1 0x2000000 (EC 0, IL).
+    for (const char* text : {"at s1e1r, x0", "at s1e1w, x0", "at s1e0r, x0", "at s1e0w, x0",
+                             "mrs x1, par_el1", "msr par_el1, x1"}) {
+        SCOPED_TRACE(text);
+        Machine m;
+        m.load(std::string(text) + "\n");
+        at::mmuOn(m);
+        at::enterEl0(m);
+        m.s.x[0] = at::page(at::kEl0Rw);
+        m.s.x[1] = kJunk;
+        m.s.par_el1 = 0x5555;
+        const auto ex = m.runCatching();
+        ASSERT_TRUE(ex.has_value());
+        EXPECT_EQ(ex->esr(), u64{1} << 25) << describe(*ex);
+        EXPECT_EQ(m.s.par_el1, 0x5555u);
+        EXPECT_EQ(m.s.x[1], kJunk);
+    }
+    // Encodings next to AT S1E*: S1E1RP/S1E1WP need FEAT_PAN2, op2 = 4..7 with op1 = 0 is
+    // unallocated, S12E1R needs EL2.
+    for (const char* text :
+         {"sys #0, c7, c9, #0, x0", "sys #0, c7, c9, #1, x0", "sys #0, c7, c8, #4, x0",
+          "sys #0, c7, c8, #7, x0", "sys #4, c7, c8, #4, x0", "sys #6, c7, c8, #0, x0"}) {
+        SCOPED_TRACE(text);
+        expectException(std::string(text) + "\n", ExceptionClass::Unknown);
+    }
+}
+
+TEST(Semantics, AddressTranslationIsTimedLikeTheOtherSystemInstructions) {
+    const Decoder& d = decoderFor(kLse);
+    for (const char* text : {"at s1e1r, x5", "at s1e1w, x5", "at s1e0r, x5", "at s1e0w, x5",
+                             "dc civac, x5", "tlbi vae1is, x5"}) {
+        SCOPED_TRACE(text);
+        const u32 insn = test::assembleOne(text);
+        const TimingInfo t = classifyTiming(d.decode(insn).encoding, insn);
+        EXPECT_EQ(t.cls, TimingClass::System);
+        EXPECT_EQ(t.src[0], 5u);
+        EXPECT_EQ(t.flags & TimingInfo::kUnclassified, 0u);
+    }
+    // PAR_EL1 moves need no pipeline drain.
+    u32 insn = test::assembleOne("mrs x3, par_el1");
+    EXPECT_EQ(classifyTiming(d.decode(insn).encoding, insn).cls, TimingClass::System);
+    EXPECT_EQ(classifyTiming(d.decode(insn).encoding, insn).dst[0], 3u);
+    insn = test::assembleOne("msr par_el1, x3");
+    EXPECT_EQ(classifyTiming(d.decode(insn).encoding, insn).cls, TimingClass::System);
 }
 
 // =================================================================================================

@@ -154,6 +154,29 @@ TEST(Machine, LseIsUndefinedOnCortexA53AndWorksOnMax) {
     EXPECT_EQ(max.state().x[5], 8u);
 }
 
+TEST(Machine, AddressTranslationResultIsPartOfTheSnapshotAndTheStateHash) {
+    Guest g(std::string(R"(
+        movz x1, #0x4000, lsl #16
+        add x1, x1, #0x234
+        at s1e1w, x1
+        isb
+        mrs x2, par_el1
+    )") + kPowerOff);
+    EXPECT_EQ(g.run(), StopReason::PoweredOff);
+    // MMU off: flat, Device-nGnRnE (ATTR 0x00), Outer Shareable (SH 0b10), NS and bit 11 set.
+    constexpr u64 kPar = 0x4000'0b00;
+    EXPECT_EQ(g.state().x[2], kPar);
+    EXPECT_EQ(g.state().par_el1, kPar);
+
+    const Snapshot snap = g.machine.snapshot();
+    Machine fresh(Machine::configOf(snap), [](char) {});
+    fresh.restore(snap);
+    EXPECT_EQ(fresh.core(0).state().par_el1, kPar);
+    EXPECT_EQ(fresh.stateHash(), g.machine.stateHash());
+    fresh.core(0).state().par_el1 = 0;
+    EXPECT_NE(fresh.stateHash(), g.machine.stateHash());
+}
+
 // A loop whose first instruction the loop itself overwrites (add #1 -> add #100) on its first
 // pass, then runs once more; `maintenance` goes between the store and the next pass.
 std::string selfPatchingLoop(const std::string& maintenance) {
