@@ -227,7 +227,25 @@ void Core::timedRetire(void* self, u64 pc, u64 npc) {
     Core& c = *static_cast<Core*>(self);
     const DecodeCache::Entry& e = c.dcache_.slot(pc);
     c.pipeline_->retire(e.timing, pc, e.pa, npc, c.exec_.mem_addr, c.exec_.branch_taken, c.state_);
-    if (c.pipeline_->cycle() >= c.turn_end_) c.exec_.endChain();
+    if (c.pipeline_->cycle() >= c.turn_end_) {
+        c.exec_.endChain();
+        return;
+    }
+    // The turn ends between two instructions: before the next one if it would issue at or
+    // after the end, so an interrupt due then comes exactly between the two, even when this
+    // one left the clock short of the end (the next waits for an operand or a unit).
+    if (c.pipeline_->latestNextIssue() >= c.turn_end_) [[unlikely]] {
+        // A next word not decoded yet (new or just invalidated code) is judged by what no
+        // instruction can beat; decoding it here could fault, which belongs to its own turn.
+        const DecodeCache::Entry& n = c.dcache_.slot(npc);
+        const u64 next_issue = n.tag == DecodeCache::tagFor(npc, c.state_.el)
+                                   ? c.pipeline_->nextIssueCycle(n.timing)
+                                   : c.pipeline_->earliestNextIssue();
+        if (next_issue >= c.turn_end_) {
+            c.turn_over_ = true;
+            c.exec_.endChain();
+        }
+    }
 }
 
 template <bool YieldOnReschedule>
@@ -244,8 +262,9 @@ u64 Core::execute(u64 turn_start, u64 cycles, u64 insns) {
     } else {
         end = state_.retired + std::min(cycles, insns);
     }
+    turn_over_ = false;
     while (state_.retired < end && activity_ == CoreActivity::Running &&
-           (!pipeline_ || pipeline_->cycle() < turn_end_) &&
+           (!pipeline_ || (pipeline_->cycle() < turn_end_ && !turn_over_)) &&
            !(YieldOnReschedule && machine_.rescheduleRequested()) &&
            machine_.stopReason() == StopReason::None && currentCycle() >= stalled_until_) {
         if ((irq_line_ || fiq_line_) && takePendingInterrupt()) continue;
@@ -294,7 +313,9 @@ u64 Core::execute(u64 turn_start, u64 cycles, u64 insns) {
         }
     }
     if (!pipeline_) return state_.retired - turn_retired_;
-    return pipeline_->cycle() > turn_start ? pipeline_->cycle() - turn_start : 0;
+    // Stopped before an instruction that issues after the turn: busy until the end of it.
+    const u64 busy = turn_over_ ? std::max(pipeline_->cycle(), turn_end_) : pipeline_->cycle();
+    return busy > turn_start ? busy - turn_start : 0;
 }
 
 namespace {

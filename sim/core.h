@@ -192,6 +192,7 @@ private:
     std::array<u32, 64> fetch_held_words_{};
     std::unique_ptr<Pipeline> pipeline_; // null in functional mode
     u64 turn_end_ = 0;                   // the cycle at which the current turn ends
+    bool turn_over_ = false;             // stopped before an instruction that issues after it
     Pmu pmu_;
     CoreActivity activity_ = CoreActivity::Off;
     bool irq_line_ = false;

@@ -85,6 +85,25 @@ public:
     [[gnu::always_inline]] void retire(const isa::IssueInfo& info, u64 pc, u64 pa, u64 next,
                                        u64 mem_addr, bool taken, const isa::CpuState& state);
 
+    // For the turn boundary: the cycle at which the instruction described by `info` would
+    // issue if it came next, computed as retire() would but changing nothing.
+    [[gnu::always_inline]] u64 nextIssueCycle(const isa::IssueInfo& info) const {
+        u64 ideal, unfetched;
+        return earliestIssue(info, ideal, unfetched);
+    }
+    // No instruction, whatever it is, can issue next earlier than this (for a next word that
+    // is not decoded yet).
+    u64 earliestNextIssue() const {
+        return std::max(group_cycle_ + (group_issued_ >= width_ ? 1 : 0), front_ready_) +
+               fetch_penalty_;
+    }
+    // No instruction can issue next later than this: the bound that makes nextIssueCycle()
+    // worth asking only near the end of a turn.
+    u64 latestNextIssue() const {
+        return std::max({std::max(group_cycle_ + 1, front_ready_) + fetch_penalty_, last_result_,
+                         ls_free_, div_free_});
+    }
+
     // The instruction being executed raised a synchronous exception, or an interrupt is taken.
     void exceptionEntry();
 
@@ -94,6 +113,12 @@ public:
     void load(StateReader& r);
 
 private:
+    // The earliest cycle `info` can issue as the next instruction; in `ideal` the cycle it would
+    // issue at without any stall (this group if it has room, else the next), in `unfetched` the
+    // earliest cycle before a pending fetch miss and the memory/drain/divide limits count.
+    [[gnu::always_inline]] u64 earliestIssue(const isa::IssueInfo& info, u64& ideal,
+                                             u64& unfetched) const;
+
     enum class Cause : u8 { None, Dependency, Structural, ICache, DCache, Mispredict, Serialise };
     static constexpr unsigned kCauses = 7;
     enum Unit : u8 { kAlu, kMac, kLs, kBranch, kUnits };
@@ -141,6 +166,29 @@ private:
     std::array<u64, kCauses> stalls_{};
 };
 
+inline u64 Pipeline::earliestIssue(const isa::IssueInfo& info, u64& ideal, u64& unfetched) const {
+    using isa::IssueInfo;
+    const unsigned shift = 8u * info.unit;
+    const bool room = group_issued_ < width_ && ((group_units_ >> shift) & 0xff) < unit_limit_[info.unit];
+    ideal = group_cycle_ + (room ? 0 : 1);
+    // Operands: a late reader may issue `adv` cycles early if the producer forwards.
+    const auto need = [&](unsigned i) -> u64 {
+        const unsigned r = info.src[i];
+        const u64 adv = forwards_[r] ? info.adv[i] : 0;
+        return ready_[r] > adv ? ready_[r] - adv : 0;
+    };
+    unfetched = std::max({ideal, front_ready_, need(0), need(1), need(2)});
+    u64 issue = unfetched;
+    if (fetch_penalty_ != 0) [[unlikely]]
+        issue = std::max(issue, std::max(ideal, front_ready_) + fetch_penalty_);
+    if (info.kind & (IssueInfo::kMem | IssueInfo::kDrain | IssueInfo::kDiv)) [[unlikely]] {
+        if (info.kind & IssueInfo::kMem) issue = std::max(issue, ls_free_);
+        if (info.kind & IssueInfo::kDrain) issue = std::max(issue, last_result_);
+        if (info.kind & IssueInfo::kDiv) issue = std::max(issue, div_free_);
+    }
+    return issue;
+}
+
 inline void Pipeline::retire(const isa::IssueInfo& info, u64 pc, u64 pa, u64 next, u64 mem_addr,
                              bool taken, const isa::CpuState& state) {
     using isa::IssueInfo;
@@ -148,32 +196,18 @@ inline void Pipeline::retire(const isa::IssueInfo& info, u64 pc, u64 pa, u64 nex
     if (icache_.lineOf(pa) != last_fetch_line_) [[unlikely]]
         touchFetchLine(pa);
 
-    // The earliest cycle without any stall: this group if it has room, else the next.
-    const unsigned shift = 8u * info.unit;
-    const bool room = group_issued_ < width_ && ((group_units_ >> shift) & 0xff) < unit_limit_[info.unit];
-    const u64 ideal = group_cycle_ + (room ? 0 : 1);
-    // Operands: a late reader may issue `adv` cycles early if the producer forwards.
-    const auto need = [&](unsigned i) -> u64 {
-        const unsigned r = info.src[i];
-        const u64 adv = forwards_[r] ? info.adv[i] : 0;
-        return ready_[r] > adv ? ready_[r] - adv : 0;
-    };
-    u64 issue = std::max({ideal, front_ready_, need(0), need(1), need(2)});
+    u64 ideal, unfetched;
+    const u64 issue = earliestIssue(info, ideal, unfetched);
     if (fetch_penalty_ != 0) [[unlikely]] {
         // The fetch started when the instruction could otherwise have issued.
         const u64 arrives = std::max(ideal, front_ready_) + fetch_penalty_;
         fetch_penalty_ = 0;
-        if (arrives >= issue) {
+        if (arrives >= unfetched) {
             front_ready_ = arrives;
             front_cause_ = Cause::ICache;
-            issue = arrives;
         }
     }
-    if (info.kind & (IssueInfo::kMem | IssueInfo::kDrain | IssueInfo::kDiv)) [[unlikely]] {
-        if (info.kind & IssueInfo::kMem) issue = std::max(issue, ls_free_);
-        if (info.kind & IssueInfo::kDrain) issue = std::max(issue, last_result_);
-        if (info.kind & IssueInfo::kDiv) issue = std::max(issue, div_free_);
-    }
+    const unsigned shift = 8u * info.unit;
     if (issue != group_cycle_) {
         if (issue > ideal) [[unlikely]]
             attributeStall(info, issue, ideal);
