@@ -1,0 +1,19 @@
+/* The system calls EL0 tasks have, with arm64 Linux's numbers (kernel/sys.c). */
+#ifndef _LINUX_SYSCALLS_H
+#define _LINUX_SYSCALLS_H
+
+#define __NR_write		64
+#define __NR_exit		93
+#define __NR_nanosleep		101	/* x0 = nanoseconds (not a timespec) */
+#define __NR_sched_yield	124
+#define __NR_getcpu		168	/* x0 = unsigned int *cpu or 0 */
+
+#ifndef __ASSEMBLY__
+long sys_write(unsigned long fd, const char *buf, unsigned long len);
+void sys_exit(long code) __attribute__((noreturn));
+long sys_nanosleep(unsigned long ns);
+long sys_sched_yield(void);
+long sys_getcpu(unsigned int *cpu);
+#endif
+
+#endif
