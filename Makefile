@@ -15,11 +15,14 @@ configure: deps $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Runs the built-in default workload: its console on stdout, instruction count and MIPS on stderr.
-# Builds only what it runs (the simulator and the demo image), not the test suites.
+# The main job on its default scenario: the ftrace patching race on four cores, first with no
+# wait between the two prologue writes (the corruption shows), then with synchronize_rcu_tasks()
+# between them (it does not). Builds only what it runs, not the test suites.
+KERNEL = $(BUILD_DIR)/guest/cmodx-kernel.elf
 demo: configure
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target cmodx guest_demo
-	$(BUILD_DIR)/cmodx run --stats $(BUILD_DIR)/workloads/demo.elf
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target cmodx guest_kernel
+	$(BUILD_DIR)/cmodx run --cores 4 --bootargs "scenario=ftrace-race ftrace.strategy=none toggles=200 seed=1" $(KERNEL)
+	$(BUILD_DIR)/cmodx run --cores 4 --bootargs "scenario=ftrace-race ftrace.strategy=tasks-rcu toggles=200 seed=1" $(KERNEL)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
