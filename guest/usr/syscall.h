@@ -6,11 +6,7 @@
 #ifndef _USR_SYSCALL_H
 #define _USR_SYSCALL_H
 
-#define __NR_write		64
-#define __NR_exit		93
-#define __NR_nanosleep		101
-#define __NR_sched_yield	124
-#define __NR_getcpu		168
+#include <uapi/asm/unistd.h>
 
 static inline __attribute__((always_inline)) long
 __syscall3(long nr, long a0, long a1, long a2)

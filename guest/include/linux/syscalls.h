@@ -2,11 +2,7 @@
 #ifndef _LINUX_SYSCALLS_H
 #define _LINUX_SYSCALLS_H
 
-#define __NR_write		64
-#define __NR_exit		93
-#define __NR_nanosleep		101	/* x0 = nanoseconds (not a timespec) */
-#define __NR_sched_yield	124
-#define __NR_getcpu		168	/* x0 = unsigned int *cpu or 0 */
+#include <uapi/asm/unistd.h>
 
 #ifndef __ASSEMBLY__
 long sys_write(unsigned long fd, const char *buf, unsigned long len);
